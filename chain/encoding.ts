@@ -1,0 +1,59 @@
+// Byte encodings shared by server, CLI and browser. No Node APIs (no Buffer) so the
+// verifier bundle runs unchanged in a page.
+import { bytesToHex, hexToBytes as nobleHexToBytes, utf8ToBytes } from '@noble/hashes/utils.js'
+
+export { bytesToHex, utf8ToBytes }
+
+const HEX = /^(?:[0-9a-f]{2})*$/
+
+/** Strict lowercase-hex decoding: proofs and hashes on the wire are lowercase hex. */
+export function hexToBytes(hex: string): Uint8Array {
+  if (typeof hex !== 'string' || !HEX.test(hex)) throw new TypeError('expected lowercase hex')
+  return nobleHexToBytes(hex)
+}
+
+export function isHash(hex: unknown): hex is string {
+  return typeof hex === 'string' && hex.length === 64 && HEX.test(hex)
+}
+
+export function toBase64(bytes: Uint8Array): string {
+  let s = ''
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    s += String.fromCharCode(...bytes.subarray(i, i + 0x8000))
+  }
+  return btoa(s)
+}
+
+const B64 = /^[A-Za-z0-9+/]*={0,2}$/
+
+/** Standard base64 with padding, rejecting anything else (no URL alphabet, no spaces). */
+export function fromBase64(b64: string): Uint8Array {
+  if (typeof b64 !== 'string' || b64.length % 4 !== 0 || !B64.test(b64)) {
+    throw new TypeError('expected standard base64')
+  }
+  const s = atob(b64)
+  const out = new Uint8Array(s.length)
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i)
+  return out
+}
+
+export function concatBytes(...parts: Uint8Array[]): Uint8Array {
+  let len = 0
+  for (const p of parts) len += p.length
+  const out = new Uint8Array(len)
+  let off = 0
+  for (const p of parts) {
+    out.set(p, off)
+    off += p.length
+  }
+  return out
+}
+
+export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false
+  let diff = 0
+  for (let i = 0; i < a.length; i++) diff |= a[i] ^ b[i]
+  return diff === 0
+}
+
+export const utf8Decoder = new TextDecoder('utf-8', { fatal: true })

@@ -1,0 +1,404 @@
+// The append-only log, told as the life of an entry:
+//   append → queue → sequence into a block (dedup, statement, leaf, tree nodes, header,
+//   checkpoint) → one durable write batch → acknowledge everyone in that block.
+// Nobody hears "done" before their block is on disk, and a block is all-or-nothing.
+import { bytesToHex, equalBytes, hexToBytes } from './encoding.ts'
+import { canonicalBytes, statementBytes, parseStatement, type Kind, type Statement } from './statement.ts'
+import { EMPTY_ROOT, leafHash } from './hash.ts'
+import {
+  CompactRange, consistencyProof, inclusionProof, rootAt,
+  type NodeId, type NodeReader, type StoredNode,
+} from './tree.ts'
+import type { CheckpointSigner } from './checkpoint.ts'
+import { blockHash, GENESIS_PREV, verifyCheckpoint, type BlockHeader, type Receipt } from './verify.ts'
+import { parseVkey } from './note.ts'
+import type { EntryWrite, LedgerStore, LogHead } from './store.ts'
+
+export interface AppendRequest {
+  kind: Kind
+  id: string
+  subject: string
+  commitment: string
+  submitter: string
+  refs: { index: number; leafHash: string }[]
+  /** Identity of the submitted content: equal fingerprint = idempotent replay. */
+  fingerprint: Uint8Array
+  /** Canonical {record, salt}, kept off the tree and erasable. */
+  payload?: Uint8Array
+  /** Erase this entry's payload in the same block (redaction). */
+  erase?: number
+}
+
+export type AppendOutcome =
+  | { status: 'created'; index: number; receipt: Receipt }
+  | { status: 'duplicate'; index: number }
+  | { status: 'conflict'; index: number }
+
+export interface LogOptions {
+  store: LedgerStore
+  origin: string
+  signer: CheckpointSigner
+  /** Verifier keys of retired signing keys whose checkpoints this log may hold. */
+  retiredKeys?: string[]
+  /** Upper bound on entries per block; a single append() group is never split. */
+  maxBlockEntries?: number
+  now?: () => number
+}
+
+export class LedgerIntegrityError extends Error {
+  override name = 'LedgerIntegrityError'
+}
+
+export interface BlockStats {
+  count: number
+  durationMs: number
+}
+
+interface Pending {
+  requests: AppendRequest[]
+  resolve: (o: AppendOutcome[]) => void
+  reject: (e: unknown) => void
+}
+
+interface CachedBlock {
+  header: BlockHeader
+  hash: string
+  checkpoint: string
+}
+
+// Upper tree levels are few and hot: keep them forever. Lower ones only for recent blocks.
+const PINNED_LEVEL = 8
+const RECENT_NODE_LIMIT = 1 << 17
+
+export class Log implements NodeReader {
+  readonly store: LedgerStore
+  readonly origin: string
+  readonly signer: CheckpointSigner
+  readonly #maxBlock: number
+  readonly #now: () => number
+  #compact: CompactRange
+  #head: LogHead | null
+  #latest: CachedBlock | null
+  #emptyCheckpoint: string
+  #queue: Pending[] = []
+  #writing: Promise<void> | null = null
+  #closed = false
+  #pinned = new Map<string, Uint8Array>()
+  #recent = new Map<string, Uint8Array>()
+  #blocks = new Map<number, CachedBlock>()
+  #lastTime = 0
+  onBlock: ((stats: BlockStats) => void) | null = null
+
+  private constructor(opts: LogOptions, compact: CompactRange, head: LogHead | null, latest: CachedBlock | null) {
+    this.store = opts.store
+    this.origin = opts.origin
+    this.signer = opts.signer
+    this.#maxBlock = opts.maxBlockEntries ?? 20_000
+    this.#now = opts.now ?? Date.now
+    this.#compact = compact
+    this.#head = head
+    this.#latest = latest
+    this.#emptyCheckpoint = opts.signer.signCheckpoint({ origin: opts.origin, size: 0, root: EMPTY_ROOT })
+    if (latest) this.#lastTime = Date.parse(latest.header.time)
+  }
+
+  /** Opens the log and proves the stored tree matches the last block before serving. */
+  static async open(opts: LogOptions): Promise<Log> {
+    const head = await opts.store.head()
+    if (head === null) return new Log(opts, new CompactRange(0, []), null, null)
+    const fail = (why: string): never => {
+      throw new LedgerIntegrityError(`refusing to start: ${why} (storage at block ${head.height}, size ${head.size})`)
+    }
+    const headerBytes = await opts.store.blockHeader(head.height)
+    const checkpoint = await opts.store.checkpoint(head.height)
+    if (!headerBytes || checkpoint === undefined) return fail('the last block or its checkpoint is missing')
+    let header: BlockHeader
+    try {
+      header = JSON.parse(new TextDecoder().decode(headerBytes)) as BlockHeader
+    } catch {
+      return fail('the last block header is unreadable')
+    }
+    if (bytesToHex(canonicalBytesOf(headerBytes)) !== bytesToHex(headerBytes)) fail('the last block header is not canonical')
+    if (blockHash(header) !== head.blockHash) fail('the last block hash does not match the log head')
+    if (header.size !== head.size) fail(`the last block says size ${header.size}, the head says ${head.size}`)
+    let compact: CompactRange
+    try {
+      compact = await CompactRange.load(opts.store, head.size)
+    } catch (e) {
+      return fail(`the tree cannot be loaded: ${(e as Error).message}`)
+    }
+    const root = bytesToHex(compact.root())
+    if (root !== header.root) fail(`the stored tree has root ${root}, the last block says ${header.root}`)
+    const keys = [opts.signer.vkey, ...(opts.retiredKeys ?? [])]
+    const signed = keys.map((k) => verifyCheckpoint(checkpoint, parseVkey(k))).find((r) => r.ok)
+    if (!signed || !signed.ok) {
+      return fail(`the last checkpoint is not signed by this ledger's key ${opts.signer.vkey} or a retired one; wrong signing key for this data directory?`)
+    }
+    if (signed.checkpoint.size !== head.size || bytesToHex(signed.checkpoint.root) !== root) fail('the last checkpoint does not match the tree')
+    if (signed.checkpoint.origin !== opts.origin) fail(`the log's origin is "${signed.checkpoint.origin}", configured origin is "${opts.origin}"`)
+    return new Log(opts, compact, head, { header, hash: head.blockHash, checkpoint })
+  }
+
+  get size(): number {
+    return this.#compact.size
+  }
+
+  get height(): number {
+    return this.#head?.height ?? -1
+  }
+
+  root(): Uint8Array {
+    return this.#compact.root()
+  }
+
+  /** Latest signed checkpoint (an empty tree has a freshly signed size-0 one). */
+  checkpoint(): string {
+    return this.#latest?.checkpoint ?? this.#emptyCheckpoint
+  }
+
+  latestBlock(): { header: BlockHeader; hash: string } | null {
+    return this.#latest ? { header: this.#latest.header, hash: this.#latest.hash } : null
+  }
+
+  /**
+   * Queues a group of requests. They land in one block together, resolved in order once
+   * that block is durable. Concurrent callers share blocks (group commit).
+   */
+  append(requests: AppendRequest[]): Promise<AppendOutcome[]> {
+    if (this.#closed) return Promise.reject(new Error('log is closed'))
+    if (requests.length === 0) return Promise.resolve([])
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ requests, resolve, reject })
+      this.#kick()
+    })
+  }
+
+  /** Stops accepting appends and waits until every queued one is written. */
+  async drain(): Promise<void> {
+    this.#closed = true
+    while (this.#writing || this.#queue.length > 0) {
+      this.#kick()
+      await this.#writing
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.drain()
+    await this.store.close()
+  }
+
+  #kick(): void {
+    if (this.#writing || this.#queue.length === 0) return
+    const batch: Pending[] = []
+    let n = 0
+    while (this.#queue.length > 0 && (batch.length === 0 || n + this.#queue[0].requests.length <= this.#maxBlock)) {
+      const p = this.#queue.shift()!
+      n += p.requests.length
+      batch.push(p)
+    }
+    this.#writing = this.#sequence(batch).finally(() => {
+      this.#writing = null
+      this.#kick()
+    })
+  }
+
+  async #sequence(batch: Pending[]): Promise<void> {
+    const started = performance.now()
+    try {
+      const requests = batch.flatMap((p) => p.requests)
+      const outcomes = await this.#writeBlock(requests)
+      let off = 0
+      for (const p of batch) {
+        p.resolve(outcomes.slice(off, off + p.requests.length))
+        off += p.requests.length
+      }
+      this.onBlock?.({ count: requests.length, durationMs: performance.now() - started })
+    } catch (e) {
+      for (const p of batch) p.reject(e)
+    }
+  }
+
+  async #writeBlock(requests: AppendRequest[]): Promise<AppendOutcome[]> {
+    const existing = await this.store.byKindIds(requests.map((r) => ({ kind: r.kind, id: r.id })))
+    const inBlock = new Map<string, { index: number; fingerprint: Uint8Array }>()
+    const compact = this.#compact.clone()
+    const time = new Date(Math.max(this.#now(), this.#lastTime)).toISOString()
+    const entries: EntryWrite[] = []
+    const nodes: StoredNode[] = []
+    const erase: number[] = []
+    const created: { slot: number; statement: Statement; leaf: Uint8Array; index: number }[] = []
+    const outcomes: (AppendOutcome | null)[] = requests.map((r, slot) => {
+      const k = `${r.kind}\u0000${r.id}`
+      const prior = inBlock.get(k) ?? existing[slot]
+      if (prior) {
+        return equalBytes(prior.fingerprint, r.fingerprint)
+          ? { status: 'duplicate', index: prior.index }
+          : { status: 'conflict', index: prior.index }
+      }
+      const statement: Statement = {
+        v: 1, kind: r.kind, id: r.id, subject: r.subject, commitment: r.commitment,
+        submitter: r.submitter, time, refs: r.refs.map((x) => x.leafHash),
+      }
+      const bytes = statementBytes(statement)
+      const leaf = leafHash(bytes)
+      const index = compact.size
+      nodes.push(...compact.append(leaf))
+      inBlock.set(k, { index, fingerprint: r.fingerprint })
+      entries.push({
+        index, statement: bytes, leafHash: leaf, kind: r.kind, id: r.id, subject: r.subject,
+        fingerprint: r.fingerprint, payload: r.payload, refIndexes: r.refs.map((x) => x.index),
+      })
+      if (r.erase !== undefined) erase.push(r.erase)
+      created.push({ slot, statement, leaf, index })
+      return null
+    })
+    if (entries.length > 0) {
+      const height = this.height + 1
+      const header: BlockHeader = {
+        height,
+        prev: this.#latest?.hash ?? GENESIS_PREV,
+        first: this.size,
+        count: entries.length,
+        size: compact.size,
+        root: bytesToHex(compact.root()),
+        time,
+      }
+      const hash = blockHash(header)
+      const checkpoint = this.signer.signCheckpoint({ origin: this.origin, size: compact.size, root: compact.root() })
+      const head: LogHead = { size: compact.size, height, blockHash: hash, root: header.root }
+      await this.store.writeBlock({
+        height, header: canonicalBytes(header), checkpoint, entries, nodes, erasePayloads: erase, head,
+      })
+      // Durable: only now does the in-memory view move forward.
+      this.#compact = compact
+      this.#head = head
+      this.#latest = { header, hash, checkpoint }
+      this.#lastTime = Date.parse(time)
+      this.#rememberBlock(height, this.#latest)
+      for (const n of nodes) this.#cacheNode(n.id, n.hash)
+      for (const c of created) {
+        outcomes[c.slot] = {
+          status: 'created',
+          index: c.index,
+          receipt: await this.#receipt(c.index, c.statement, c.leaf, height, this.#latest),
+        }
+      }
+    }
+    return outcomes as AppendOutcome[]
+  }
+
+  // ---- reads -------------------------------------------------------------------------
+
+  async readNodes(ids: readonly NodeId[]): Promise<Uint8Array[]> {
+    const out: (Uint8Array | undefined)[] = ids.map((id) => this.#cachedNode(id))
+    const missing = ids.filter((_, i) => out[i] === undefined)
+    if (missing.length > 0) {
+      const loaded = await this.store.readNodes(missing)
+      let j = 0
+      for (let i = 0; i < out.length; i++) {
+        if (out[i] === undefined) {
+          out[i] = loaded[j++]
+          if (ids[i].level >= PINNED_LEVEL) this.#pinned.set(nodeKey(ids[i]), out[i]!)
+        }
+      }
+    }
+    return out as Uint8Array[]
+  }
+
+  rootAt(size: number): Promise<Uint8Array> {
+    this.#checkSize(size)
+    return rootAt(this, size)
+  }
+
+  inclusionProof(index: number, size: number): Promise<Uint8Array[]> {
+    this.#checkSize(size)
+    return inclusionProof(this, index, size)
+  }
+
+  consistencyProof(from: number, to: number): Promise<Uint8Array[]> {
+    this.#checkSize(to)
+    return consistencyProof(this, from, to)
+  }
+
+  async block(height: number): Promise<CachedBlock | undefined> {
+    const cached = this.#blocks.get(height)
+    if (cached) return cached
+    const [bytes, checkpoint] = await Promise.all([this.store.blockHeader(height), this.store.checkpoint(height)])
+    if (!bytes || checkpoint === undefined) return undefined
+    const header = JSON.parse(new TextDecoder().decode(bytes)) as BlockHeader
+    const b = { header, hash: blockHash(header), checkpoint }
+    this.#rememberBlock(height, b)
+    return b
+  }
+
+  async statement(index: number): Promise<{ statement: Statement; height: number } | undefined> {
+    const e = await this.store.entry(index)
+    return e && { statement: parseStatement(e.statement), height: e.height }
+  }
+
+  /** The receipt of an entry: its proof against the checkpoint of the block that holds it. */
+  async receipt(index: number): Promise<Receipt | undefined> {
+    const e = await this.store.entry(index)
+    if (!e) return undefined
+    const b = await this.block(e.height)
+    if (!b) throw new LedgerIntegrityError(`block ${e.height} of entry ${index} is missing`)
+    return this.#receipt(index, parseStatement(e.statement), leafHash(e.statement), e.height, b)
+  }
+
+  async #receipt(index: number, statement: Statement, leaf: Uint8Array, height: number, b: CachedBlock): Promise<Receipt> {
+    const proof = await inclusionProof(this, index, b.header.size)
+    return {
+      entry: { index, leafHash: bytesToHex(leaf) },
+      statement,
+      block: { height, hash: b.hash },
+      checkpoint: b.checkpoint,
+      inclusion: { treeSize: b.header.size, hashes: proof.map(bytesToHex) },
+    }
+  }
+
+  async indexOfLeaf(hex: string): Promise<number | undefined> {
+    return this.store.byLeafHash(hexToBytes(hex))
+  }
+
+  #checkSize(size: number): void {
+    if (!Number.isSafeInteger(size) || size < 0 || size > this.size) {
+      throw new RangeError(`tree size ${size} is outside 0..${this.size}`)
+    }
+  }
+
+  #cachedNode(id: NodeId): Uint8Array | undefined {
+    const k = nodeKey(id)
+    return id.level >= PINNED_LEVEL ? this.#pinned.get(k) : this.#recent.get(k)
+  }
+
+  #cacheNode(id: NodeId, hash: Uint8Array): void {
+    const k = nodeKey(id)
+    if (id.level >= PINNED_LEVEL) {
+      this.#pinned.set(k, hash)
+      return
+    }
+    this.#recent.set(k, hash)
+    if (this.#recent.size > RECENT_NODE_LIMIT) {
+      // Map iterates in insertion order: drop the oldest tenth in one sweep.
+      let drop = RECENT_NODE_LIMIT / 10
+      for (const old of this.#recent.keys()) {
+        this.#recent.delete(old)
+        if (--drop === 0) break
+      }
+    }
+  }
+
+  #rememberBlock(height: number, b: CachedBlock): void {
+    this.#blocks.set(height, b)
+    if (this.#blocks.size > 1024) this.#blocks.delete(this.#blocks.keys().next().value!)
+  }
+}
+
+function nodeKey(id: NodeId): string {
+  return `${id.level}:${id.index}`
+}
+
+function canonicalBytesOf(json: Uint8Array): Uint8Array {
+  return canonicalBytes(JSON.parse(new TextDecoder().decode(json)))
+}
+

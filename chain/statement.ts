@@ -1,0 +1,98 @@
+// Normative statement encoding (DESIGN §2). A record never enters the tree: only its
+// salted commitment does, so the payload can later be erased without breaking a proof.
+import canonicalize from 'canonicalize'
+import { sha256 } from '@noble/hashes/sha2.js'
+import { bytesToHex, concatBytes, utf8Decoder, utf8ToBytes } from './encoding.ts'
+import { leafHash } from './hash.ts'
+
+export const CLIENT_KINDS = [
+  'financing-application',
+  'data-authorization',
+  'authorization-revocation',
+  'evidence',
+] as const
+export const KINDS = [...CLIENT_KINDS, 'redaction'] as const
+export type ClientKind = (typeof CLIENT_KINDS)[number]
+export type Kind = (typeof KINDS)[number]
+
+export interface Statement {
+  v: 1
+  kind: Kind
+  id: string
+  subject: string
+  commitment: string
+  submitter: string
+  time: string
+  refs: string[]
+}
+
+export const SALT_BYTES = 32
+const COMMITMENT = /^sha256:[0-9a-f]{64}$/
+
+/** RFC 8785 canonical JSON as UTF-8 bytes. */
+export function canonicalBytes(value: unknown): Uint8Array {
+  const text = canonicalize(value)
+  if (text === undefined) throw new TypeError('value has no JSON form')
+  return utf8ToBytes(text)
+}
+
+export function statementBytes(statement: Statement): Uint8Array {
+  return canonicalBytes(statement)
+}
+
+export function statementLeafHash(statement: Statement): Uint8Array {
+  return leafHash(statementBytes(statement))
+}
+
+/** commitment = SHA-256(salt ‖ canonical(record)), written "sha256:<hex>". */
+export function recordCommitment(salt: Uint8Array, record: unknown): string {
+  return 'sha256:' + bytesToHex(sha256(concatBytes(salt, canonicalBytes(record))))
+}
+
+export function isCommitment(value: unknown): value is string {
+  return typeof value === 'string' && COMMITMENT.test(value)
+}
+
+/** Parses stored or received statement bytes, insisting they are the canonical form. */
+export function parseStatement(bytes: Uint8Array): Statement {
+  const text = utf8Decoder.decode(bytes)
+  const value: unknown = JSON.parse(text)
+  if (!isStatement(value)) throw new TypeError('not a v1 statement')
+  if (canonicalize(value) !== text) throw new TypeError('statement bytes are not canonical')
+  return value
+}
+
+export function isStatement(value: unknown): value is Statement {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false
+  const s = value as Record<string, unknown>
+  const keys = Object.keys(s).sort().join(',')
+  return keys === 'commitment,id,kind,refs,subject,submitter,time,v' &&
+    s.v === 1 &&
+    (KINDS as readonly unknown[]).includes(s.kind) &&
+    typeof s.id === 'string' && s.id.length > 0 &&
+    typeof s.subject === 'string' &&
+    isCommitment(s.commitment) &&
+    typeof s.submitter === 'string' &&
+    typeof s.time === 'string' &&
+    Array.isArray(s.refs) && s.refs.every((r) => typeof r === 'string' && /^[0-9a-f]{64}$/.test(r))
+}
+
+// GB 32100-2015: 31-symbol alphabet (no I, O, S, V, Z), weights 3^i mod 31.
+const USCC_ALPHABET = '0123456789ABCDEFGHJKLMNPQRTUWXY'
+const USCC_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
+const USCC_SHAPE = /^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$/
+
+export function usccCheckChar(first17: string): string {
+  let sum = 0
+  for (let i = 0; i < 17; i++) {
+    const v = USCC_ALPHABET.indexOf(first17[i])
+    if (v < 0) throw new RangeError(`'${first17[i]}' is not a USCC symbol`)
+    sum += v * USCC_WEIGHTS[i]
+  }
+  return USCC_ALPHABET[(31 - (sum % 31)) % 31]
+}
+
+/** Unified Social Credit Code: shape, administrative-division digits, check character. */
+export function isValidUscc(code: unknown): code is string {
+  return typeof code === 'string' && USCC_SHAPE.test(code) && usccCheckChar(code.slice(0, 17)) === code[17]
+}

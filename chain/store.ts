@@ -1,0 +1,303 @@
+// Storage driver interface and its LevelDB implementation (DESIGN §4). Callers see only
+// LedgerStore, so another driver (PostgreSQL, …) can be added without touching them.
+import { Level } from 'level'
+import type { NodeId, NodeReader, StoredNode } from './tree.ts'
+import { bytesToHex, utf8Decoder, utf8ToBytes } from './encoding.ts'
+
+export interface LogHead {
+  size: number
+  height: number
+  blockHash: string
+  root: string
+}
+
+export interface EntryWrite {
+  index: number
+  statement: Uint8Array
+  leafHash: Uint8Array
+  kind: string
+  id: string
+  subject: string
+  /** Identity of the submitted content, for idempotent replays (DESIGN §5). */
+  fingerprint: Uint8Array
+  payload?: Uint8Array
+  /** Indexes of the entries this one refs (revoked authorization, erased entry). */
+  refIndexes: number[]
+}
+
+export interface BlockWrite {
+  height: number
+  header: Uint8Array
+  checkpoint: string
+  entries: EntryWrite[]
+  nodes: StoredNode[]
+  erasePayloads: number[]
+  head: LogHead
+}
+
+export interface StoredEntry {
+  height: number
+  statement: Uint8Array
+}
+
+export interface KindIdRow {
+  index: number
+  fingerprint: Uint8Array
+}
+
+export interface LedgerStore extends NodeReader {
+  open(): Promise<void>
+  close(): Promise<void>
+  head(): Promise<LogHead | null>
+  /** Writes one block atomically and durably (fsync) or not at all. */
+  writeBlock(block: BlockWrite): Promise<void>
+  entry(index: number): Promise<StoredEntry | undefined>
+  blockHeader(height: number): Promise<Uint8Array | undefined>
+  checkpoint(height: number): Promise<string | undefined>
+  byKindId(kind: string, id: string): Promise<KindIdRow | undefined>
+  byKindIds(keys: readonly { kind: string; id: string }[]): Promise<(KindIdRow | undefined)[]>
+  byLeafHash(leafHash: Uint8Array): Promise<number | undefined>
+  /** Entry indexes of one subject in index order, strictly after `after`. */
+  subjectIndexes(subject: string, opts: { after?: number; limit: number }): Promise<number[]>
+  referrers(index: number): Promise<number[]>
+  payload(index: number): Promise<Uint8Array | undefined>
+  /** Everything, in key order, for audit and export. */
+  scanEntries(from?: number): AsyncIterable<[number, StoredEntry]>
+  scanBlocks(from?: number): AsyncIterable<[number, Uint8Array]>
+  /** Node rows: leaf index → hashes of the subtrees that leaf completed, level 0 up. */
+  scanNodeRows(): AsyncIterable<[number, Uint8Array]>
+}
+
+// Key prefixes. Numbers are fixed-width big-endian so ranges scan in index order.
+const P_ENTRY = 0x65 // e + u64 index → u64 height ‖ statement bytes
+// n + u64 leaf index → the hashes of every perfect subtree that leaf completes, level 0
+// upward. One row per leaf instead of one per node halves the writes per entry.
+const P_NODE = 0x6e
+const P_BLOCK = 0x62 // b + u64 height → canonical header
+const P_CHECKPOINT = 0x63 // c + u64 height → signed note
+const P_KINDID = 0x6b // k + kind ‖ 0x00 ‖ id → u64 index ‖ fingerprint
+const P_SUBJECT = 0x73 // s + subject ‖ 0x00 ‖ u64 index → ""
+const P_LEAF = 0x68 // h + leaf hash → u64 index
+const P_REF = 0x66 // f + u64 target ‖ u64 source → ""
+const P_PAYLOAD = 0x70 // p + u64 index → canonical {record, salt}
+const P_META = 0x6d // m + "head" → JSON LogHead
+
+const EMPTY = new Uint8Array(0)
+
+export function u64(n: number): Uint8Array {
+  const b = new Uint8Array(8)
+  const v = new DataView(b.buffer)
+  v.setUint32(0, Math.floor(n / 2 ** 32))
+  v.setUint32(4, n >>> 0)
+  return b
+}
+
+export function readU64(b: Uint8Array, off = 0): number {
+  const v = new DataView(b.buffer, b.byteOffset + off, 8)
+  return v.getUint32(0) * 2 ** 32 + v.getUint32(4)
+}
+
+function key(prefix: number, ...parts: Uint8Array[]): Uint8Array {
+  let len = 1
+  for (const p of parts) len += p.length
+  const out = new Uint8Array(len)
+  out[0] = prefix
+  let off = 1
+  for (const p of parts) {
+    out.set(p, off)
+    off += p.length
+  }
+  return out
+}
+
+export const keys = {
+  entry: (i: number) => key(P_ENTRY, u64(i)),
+  nodeRow: (leafIndex: number) => key(P_NODE, u64(leafIndex)),
+  block: (h: number) => key(P_BLOCK, u64(h)),
+  checkpoint: (h: number) => key(P_CHECKPOINT, u64(h)),
+  kindId: (kind: string, id: string) => key(P_KINDID, utf8ToBytes(kind), new Uint8Array([0]), utf8ToBytes(id)),
+  subject: (s: string, i: number) => key(P_SUBJECT, utf8ToBytes(s), new Uint8Array([0]), u64(i)),
+  leaf: (h: Uint8Array) => key(P_LEAF, h),
+  ref: (target: number, source: number) => key(P_REF, u64(target), u64(source)),
+  payload: (i: number) => key(P_PAYLOAD, u64(i)),
+  head: () => key(P_META, utf8ToBytes('head')),
+}
+
+type Db = Level<Uint8Array, Uint8Array>
+
+export class MissingNodeError extends Error {
+  constructor(id: NodeId) {
+    super(`tree node level ${id.level} index ${id.index} is missing from storage`)
+  }
+}
+
+export class LevelStore implements LedgerStore {
+  readonly location: string
+  readonly db: Db
+
+  constructor(location: string) {
+    this.location = location
+    this.db = new Level<Uint8Array, Uint8Array>(location, { keyEncoding: 'view', valueEncoding: 'view' })
+  }
+
+  async open(): Promise<void> {
+    await this.db.open()
+  }
+
+  async close(): Promise<void> {
+    await this.db.close()
+  }
+
+  async head(): Promise<LogHead | null> {
+    const v = await this.db.get(keys.head())
+    return v === undefined ? null : (JSON.parse(utf8Decoder.decode(v)) as LogHead)
+  }
+
+  async writeBlock(b: BlockWrite): Promise<void> {
+    // The chained form skips abstract-level's per-op object copies: ~2× faster here.
+    const batch = this.db.batch()
+    for (const e of b.entries) {
+      const value = new Uint8Array(8 + e.statement.length)
+      value.set(u64(b.height))
+      value.set(e.statement, 8)
+      batch.put(keys.entry(e.index), value)
+      const kindRow = new Uint8Array(8 + e.fingerprint.length)
+      kindRow.set(u64(e.index))
+      kindRow.set(e.fingerprint, 8)
+      batch.put(keys.kindId(e.kind, e.id), kindRow)
+      batch.put(keys.subject(e.subject, e.index), EMPTY)
+      batch.put(keys.leaf(e.leafHash), u64(e.index))
+      for (const t of e.refIndexes) batch.put(keys.ref(t, e.index), EMPTY)
+      if (e.payload) batch.put(keys.payload(e.index), e.payload)
+    }
+    for (const [row, hashes] of nodeRows(b.nodes)) batch.put(keys.nodeRow(row), hashes)
+    for (const i of b.erasePayloads) batch.del(keys.payload(i))
+    batch.put(keys.block(b.height), b.header)
+    batch.put(keys.checkpoint(b.height), utf8ToBytes(b.checkpoint))
+    batch.put(keys.head(), utf8ToBytes(JSON.stringify(b.head)))
+    await batch.write({ sync: true })
+  }
+
+  async readNodes(ids: readonly NodeId[]): Promise<Uint8Array[]> {
+    if (ids.length === 0) return []
+    const rows = ids.map(nodeRowOf)
+    const unique = [...new Set(rows)]
+    const values = await this.db.getMany(unique.map(keys.nodeRow))
+    const byRow = new Map(unique.map((r, i) => [r, values[i]]))
+    return ids.map((id, i) => {
+      const v = byRow.get(rows[i])
+      if (v === undefined || v.length < (id.level + 1) * 32) throw new MissingNodeError(id)
+      return v.subarray(id.level * 32, (id.level + 1) * 32)
+    })
+  }
+
+  async *scanNodeRows(): AsyncIterable<[number, Uint8Array]> {
+    for await (const [k, v] of this.db.iterator({ gte: key(P_NODE), lt: key(P_NODE + 1) })) {
+      yield [readU64(k, 1), v]
+    }
+  }
+
+  async entry(index: number): Promise<StoredEntry | undefined> {
+    const v = await this.db.get(keys.entry(index))
+    return v === undefined ? undefined : decodeEntry(v)
+  }
+
+  blockHeader(height: number): Promise<Uint8Array | undefined> {
+    return this.db.get(keys.block(height))
+  }
+
+  async checkpoint(height: number): Promise<string | undefined> {
+    const v = await this.db.get(keys.checkpoint(height))
+    return v === undefined ? undefined : utf8Decoder.decode(v)
+  }
+
+  async byKindId(kind: string, id: string): Promise<KindIdRow | undefined> {
+    const [row] = await this.byKindIds([{ kind, id }])
+    return row
+  }
+
+  async byKindIds(list: readonly { kind: string; id: string }[]): Promise<(KindIdRow | undefined)[]> {
+    if (list.length === 0) return []
+    const values = await this.db.getMany(list.map((k) => keys.kindId(k.kind, k.id)))
+    return values.map((v) => (v === undefined ? undefined : { index: readU64(v), fingerprint: v.slice(8) }))
+  }
+
+  async byLeafHash(leafHash: Uint8Array): Promise<number | undefined> {
+    const v = await this.db.get(keys.leaf(leafHash))
+    return v === undefined ? undefined : readU64(v)
+  }
+
+  async subjectIndexes(subject: string, opts: { after?: number; limit: number }): Promise<number[]> {
+    const prefix = key(P_SUBJECT, utf8ToBytes(subject), new Uint8Array([0]))
+    const gt = opts.after === undefined ? undefined : keys.subject(subject, opts.after)
+    const out: number[] = []
+    for await (const k of this.db.keys({
+      ...(gt ? { gt } : { gte: prefix }),
+      lt: key(P_SUBJECT, utf8ToBytes(subject), new Uint8Array([1])),
+      limit: opts.limit,
+    })) {
+      out.push(readU64(k, k.length - 8))
+    }
+    return out
+  }
+
+  async referrers(index: number): Promise<number[]> {
+    const out: number[] = []
+    for await (const k of this.db.keys({ gte: key(P_REF, u64(index)), lt: key(P_REF, u64(index + 1)) })) {
+      out.push(readU64(k, 9))
+    }
+    return out
+  }
+
+  payload(index: number): Promise<Uint8Array | undefined> {
+    return this.db.get(keys.payload(index))
+  }
+
+  async *scanEntries(from = 0): AsyncIterable<[number, StoredEntry]> {
+    for await (const [k, v] of this.db.iterator({ gte: keys.entry(from), lt: key(P_ENTRY + 1) })) {
+      yield [readU64(k, 1), decodeEntry(v)]
+    }
+  }
+
+  async *scanBlocks(from = 0): AsyncIterable<[number, Uint8Array]> {
+    for await (const [k, v] of this.db.iterator({ gte: keys.block(from), lt: key(P_BLOCK + 1) })) {
+      yield [readU64(k, 1), v]
+    }
+  }
+}
+
+/** The leaf whose append completed this perfect subtree: its last leaf. */
+export function nodeRowOf(id: NodeId): number {
+  return (id.index + 1) * 2 ** id.level - 1
+}
+
+function nodeRows(nodes: readonly StoredNode[]): Map<number, Uint8Array> {
+  const grouped = new Map<number, Uint8Array[]>()
+  for (const n of nodes) {
+    const row = nodeRowOf(n.id)
+    const list = grouped.get(row) ?? []
+    if (list.length !== n.id.level) throw new Error(`node level ${n.id.level} of row ${row} is out of order`)
+    list.push(n.hash)
+    grouped.set(row, list)
+  }
+  const out = new Map<number, Uint8Array>()
+  for (const [row, hashes] of grouped) {
+    const buf = new Uint8Array(hashes.length * 32)
+    hashes.forEach((h, i) => buf.set(h, i * 32))
+    out.set(row, buf)
+  }
+  return out
+}
+
+function decodeEntry(v: Uint8Array): StoredEntry {
+  return { height: readU64(v), statement: v.slice(8) }
+}
+
+export function describeKey(k: Uint8Array): string {
+  const names: Record<number, string> = {
+    [P_ENTRY]: 'entry', [P_NODE]: 'node', [P_BLOCK]: 'block', [P_CHECKPOINT]: 'checkpoint',
+    [P_KINDID]: 'kind+id index', [P_SUBJECT]: 'subject index', [P_LEAF]: 'leaf index',
+    [P_REF]: 'ref index', [P_PAYLOAD]: 'payload', [P_META]: 'meta',
+  }
+  return `${names[k[0]] ?? 'unknown'} ${bytesToHex(k.slice(1))}`
+}

@@ -1,0 +1,227 @@
+// Isomorphic verifiers: pure functions over bytes, no I/O, no Node APIs. The server's
+// tests, the CLI and the browser page all run this very file, so what a court checks is
+// what CI checks.
+import { ed25519 } from '@noble/curves/ed25519.js'
+import { sha256 } from '@noble/hashes/sha2.js'
+import { bytesToHex, equalBytes, hexToBytes, isHash, utf8ToBytes } from './encoding.ts'
+import { nodeHash } from './hash.ts'
+import { parseCheckpointBody, parseNote, parseVkey, type Checkpoint, type VerifierKey } from './note.ts'
+import { canonicalBytes, isStatement, statementLeafHash, type Statement } from './statement.ts'
+
+const isOdd = (n: number): boolean => n % 2 === 1
+const half = (n: number): number => Math.floor(n / 2)
+
+/** RFC 9162 §2.1.3.2: the root an inclusion proof leads to, or null if the proof is malformed. */
+export function rootFromInclusion(
+  leaf: Uint8Array, index: number, treeSize: number, proof: readonly Uint8Array[],
+): Uint8Array | null {
+  if (!Number.isSafeInteger(index) || !Number.isSafeInteger(treeSize)) return null
+  if (index < 0 || index >= treeSize || leaf.length !== 32) return null
+  let fn = index
+  let sn = treeSize - 1
+  let r = leaf
+  for (const p of proof) {
+    if (p.length !== 32 || sn === 0) return null
+    if (isOdd(fn) || fn === sn) {
+      r = nodeHash(p, r)
+      if (!isOdd(fn)) {
+        while (!isOdd(fn) && fn !== 0) {
+          fn = half(fn)
+          sn = half(sn)
+        }
+      }
+    } else {
+      r = nodeHash(r, p)
+    }
+    fn = half(fn)
+    sn = half(sn)
+  }
+  return sn === 0 ? r : null
+}
+
+export function verifyInclusion(
+  leaf: Uint8Array, index: number, treeSize: number, proof: readonly Uint8Array[], root: Uint8Array,
+): boolean {
+  const r = rootFromInclusion(leaf, index, treeSize, proof)
+  return r !== null && equalBytes(r, root)
+}
+
+/** RFC 9162 §2.1.4.2. */
+export function verifyConsistency(
+  from: number, to: number, proof: readonly Uint8Array[], fromRoot: Uint8Array, toRoot: Uint8Array,
+): boolean {
+  if (!Number.isSafeInteger(from) || !Number.isSafeInteger(to) || from < 0 || from > to) return false
+  if (proof.some((p) => p.length !== 32)) return false
+  if (from === to) return proof.length === 0 && equalBytes(fromRoot, toRoot)
+  if (from === 0) return proof.length === 0
+  if (proof.length === 0) return false
+  // A power-of-two old tree is itself a node of the new one, so its root seeds the path.
+  const path = isPow2(from) ? [fromRoot, ...proof] : proof.slice()
+  let fn = from - 1
+  let sn = to - 1
+  while (isOdd(fn)) {
+    fn = half(fn)
+    sn = half(sn)
+  }
+  let fr = path[0]
+  let sr = path[0]
+  for (const c of path.slice(1)) {
+    if (sn === 0) return false
+    if (isOdd(fn) || fn === sn) {
+      fr = nodeHash(c, fr)
+      sr = nodeHash(c, sr)
+      if (!isOdd(fn)) {
+        while (!isOdd(fn) && fn !== 0) {
+          fn = half(fn)
+          sn = half(sn)
+        }
+      }
+    } else {
+      sr = nodeHash(sr, c)
+    }
+    fn = half(fn)
+    sn = half(sn)
+  }
+  return sn === 0 && equalBytes(fr, fromRoot) && equalBytes(sr, toRoot)
+}
+
+function isPow2(n: number): boolean {
+  while (n > 1) {
+    if (isOdd(n)) return false
+    n = half(n)
+  }
+  return n === 1
+}
+
+export type CheckpointResult =
+  | { ok: true; checkpoint: Checkpoint; key: VerifierKey }
+  | { ok: false; reason: string }
+
+/** Verifies a signed checkpoint note with a verifier key the caller trusts. */
+export function verifyCheckpoint(note: string, vkey: string | VerifierKey): CheckpointResult {
+  let key: VerifierKey
+  try {
+    key = typeof vkey === 'string' ? parseVkey(vkey) : vkey
+  } catch (e) {
+    return { ok: false, reason: `verifier key: ${(e as Error).message}` }
+  }
+  let parsed
+  let checkpoint: Checkpoint
+  try {
+    parsed = parseNote(note)
+    checkpoint = parseCheckpointBody(parsed.body)
+  } catch (e) {
+    return { ok: false, reason: `checkpoint: ${(e as Error).message}` }
+  }
+  const candidates = parsed.signatures.filter((s) => s.name === key.name && equalBytes(s.keyId, key.keyId))
+  if (candidates.length === 0) return { ok: false, reason: `checkpoint is not signed by ${key.name}+${bytesToHex(key.keyId)}` }
+  const msg = utf8ToBytes(parsed.body)
+  for (const s of candidates) {
+    if (s.signature.length === 64 && safeVerify(s.signature, msg, key.publicKey)) return { ok: true, checkpoint, key }
+  }
+  return { ok: false, reason: 'checkpoint signature is invalid' }
+}
+
+function safeVerify(sig: Uint8Array, msg: Uint8Array, pub: Uint8Array): boolean {
+  try {
+    return ed25519.verify(sig, msg, pub)
+  } catch {
+    return false
+  }
+}
+
+export interface BlockHeader {
+  height: number
+  prev: string
+  first: number
+  count: number
+  size: number
+  root: string
+  time: string
+}
+
+export const GENESIS_PREV = '0'.repeat(64)
+
+export function blockHash(header: BlockHeader): string {
+  return bytesToHex(sha256(canonicalBytes(header)))
+}
+
+/** A block follows its predecessor (or is a correct genesis block when prev is null). */
+export function verifyBlockLink(prev: BlockHeader | null, header: BlockHeader): boolean {
+  if (prev === null) return header.height === 0 && header.prev === GENESIS_PREV && header.first === 0 && header.size === header.count
+  return header.height === prev.height + 1 &&
+    header.prev === blockHash(prev) &&
+    header.first === prev.size &&
+    header.size === prev.size + header.count
+}
+
+export type StepName = 'commitment' | 'leaf' | 'inclusion' | 'checkpoint' | 'block' | 'related'
+
+export interface StepResult {
+  step: StepName
+  /** null = not applicable (e.g. commitment of an erased record). */
+  ok: boolean | null
+  detail: string
+}
+
+export interface Receipt {
+  entry: { index: number; leafHash: string }
+  statement: Statement
+  block: { height: number; hash: string }
+  checkpoint: string
+  inclusion: { treeSize: number; hashes: string[] }
+}
+
+export function allPassed(steps: readonly StepResult[]): boolean {
+  return steps.length > 0 && steps.every((s) => s.ok !== false)
+}
+
+/** Steps shared by receipts and bundles: leaf, checkpoint signature, inclusion. */
+export function verifyEntryProof(
+  input: { statement: unknown; entry: { index: number; leafHash: string }; inclusion: { treeSize: number; hashes: string[] }; checkpoint: string },
+  vkey: string | VerifierKey,
+): { steps: StepResult[]; checkpoint: Checkpoint | null } {
+  const steps: StepResult[] = []
+  let leaf: Uint8Array | null = null
+  if (!isStatement(input.statement)) {
+    steps.push({ step: 'leaf', ok: false, detail: 'statement is not a v1 statement' })
+  } else {
+    leaf = statementLeafHash(input.statement)
+    const claimed = input.entry?.leafHash
+    const ok = isHash(claimed) && equalBytes(leaf, hexToBytes(claimed))
+    steps.push({
+      step: 'leaf',
+      ok,
+      detail: ok ? `leaf hash ${bytesToHex(leaf)} matches the statement` : `statement hashes to ${bytesToHex(leaf)}, not ${String(claimed)}`,
+    })
+  }
+  const cp = verifyCheckpoint(input.checkpoint, vkey)
+  const checkpoint = cp.ok ? cp.checkpoint : null
+  const inclusion = (() => {
+    if (leaf === null) return { step: 'inclusion', ok: false, detail: 'no valid leaf to prove' } as const
+    const hashes = input.inclusion?.hashes
+    if (!Array.isArray(hashes) || !hashes.every(isHash)) return { step: 'inclusion', ok: false, detail: 'proof hashes are malformed' } as const
+    const size = input.inclusion.treeSize
+    const root = rootFromInclusion(leaf, input.entry.index, size, hashes.map(hexToBytes))
+    if (root === null) return { step: 'inclusion', ok: false, detail: `proof does not fit index ${input.entry.index} in a tree of ${size}` } as const
+    if (checkpoint === null) return { step: 'inclusion', ok: false, detail: `proof leads to root ${bytesToHex(root)} but there is no valid checkpoint to compare with` } as const
+    if (checkpoint.size !== size) return { step: 'inclusion', ok: false, detail: `proof is for tree size ${size}, checkpoint is for ${checkpoint.size}` } as const
+    const ok = equalBytes(root, checkpoint.root)
+    return {
+      step: 'inclusion',
+      ok,
+      detail: ok ? `entry ${input.entry.index} is included in the tree of size ${size}` : `proof leads to root ${bytesToHex(root)}, checkpoint root is ${bytesToHex(checkpoint.root)}`,
+    } as const
+  })()
+  steps.push(inclusion)
+  steps.push({
+    step: 'checkpoint',
+    ok: cp.ok,
+    detail: cp.ok ? `signed by ${cp.key.name}+${bytesToHex(cp.key.keyId)} (origin ${cp.checkpoint.origin}, size ${cp.checkpoint.size})` : cp.reason,
+  })
+  return { steps, checkpoint }
+}
+
+export function verifyReceipt(receipt: Receipt, vkey: string | VerifierKey): StepResult[] {
+  return verifyEntryProof(receipt, vkey).steps
+}
