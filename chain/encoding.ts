@@ -34,6 +34,8 @@ export function fromBase64(b64: string): Uint8Array {
   const s = atob(b64)
   const out = new Uint8Array(s.length)
   for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i)
+  // atob ignores stray padding bits; a signature must have exactly one spelling.
+  if (toBase64(out) !== b64) throw new TypeError('non-canonical base64')
   return out
 }
 
