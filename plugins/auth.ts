@@ -1,0 +1,90 @@
+// Bearer-JWT authentication (jose) and role checks declared per route with
+// `config: { roles: [...] }`. Verified tokens are cached until they expire, so signature
+// checks are not what limits throughput.
+import fp from 'fastify-plugin'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose'
+import { ProblemError } from '../src/problems.ts'
+import { ROLES, type Role } from '../src/tokens.ts'
+
+export interface Principal {
+  sub: string
+  roles: Role[]
+}
+
+export interface AuthOptions {
+  issuer: string
+  audience: string
+  /** Production: a JWKS URL. Dev: the local public key. */
+  jwksUrl?: string
+  devKey?: CryptoKey
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: Principal | null
+  }
+  interface FastifyContextConfig {
+    roles?: readonly Role[]
+  }
+}
+
+// Asymmetric algorithms only: no "none", no HMAC (so no RS/HS key confusion).
+const JWKS_ALGORITHMS = ['EdDSA', 'ES256', 'ES384', 'RS256', 'PS256']
+const DEV_ALGORITHMS = ['EdDSA']
+const CACHE_LIMIT = 10_000
+
+async function authPlugin(app: FastifyInstance, opts: AuthOptions): Promise<void> {
+  const getKey: CryptoKey | JWTVerifyGetKey = opts.jwksUrl
+    ? createRemoteJWKSet(new URL(opts.jwksUrl), { cooldownDuration: 30_000, cacheMaxAge: 600_000 })
+    : opts.devKey ?? (() => { throw new Error('auth needs a JWKS URL or a dev key') })()
+  const algorithms = opts.jwksUrl ? JWKS_ALGORITHMS : DEV_ALGORITHMS
+  const cache = new Map<string, { principal: Principal; expiresAt: number }>()
+
+  async function verify(token: string): Promise<Principal> {
+    const hit = cache.get(token)
+    if (hit) {
+      if (hit.expiresAt > Date.now()) return hit.principal
+      cache.delete(token)
+    }
+    let payload: JWTPayload
+    try {
+      const verified = await jwtVerify(token, getKey as JWTVerifyGetKey, {
+        issuer: opts.issuer, audience: opts.audience, algorithms, requiredClaims: ['sub', 'exp'],
+      })
+      payload = verified.payload
+    } catch (e) {
+      throw new ProblemError('unauthorized', tokenFailure(e))
+    }
+    const roles = Array.isArray(payload.roles) ? payload.roles.filter((r): r is Role => (ROLES as readonly unknown[]).includes(r)) : []
+    const principal: Principal = { sub: String(payload.sub), roles }
+    if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!)
+    cache.set(token, { principal, expiresAt: (payload.exp ?? 0) * 1000 })
+    return principal
+  }
+
+  app.decorateRequest('principal', null)
+  app.addHook('onRequest', async (request: FastifyRequest) => {
+    const roles = request.routeOptions.config?.roles
+    if (!roles) return
+    const header = request.headers.authorization
+    if (typeof header !== 'string' || !/^Bearer [A-Za-z0-9._~+/-]+=*$/.test(header)) {
+      throw new ProblemError('unauthorized', 'send Authorization: Bearer <JWT>')
+    }
+    request.principal = await verify(header.slice(7))
+    if (!roles.some((r) => request.principal!.roles.includes(r))) {
+      throw new ProblemError('forbidden', `this needs one of the roles: ${roles.join(', ')}`)
+    }
+  })
+}
+
+function tokenFailure(e: unknown): string {
+  if (e instanceof joseErrors.JWTExpired) return 'token has expired'
+  if (e instanceof joseErrors.JWTClaimValidationFailed) return `token claim "${e.claim}" is not accepted`
+  if (e instanceof joseErrors.JOSEAlgNotAllowed) return 'token algorithm is not allowed'
+  if (e instanceof joseErrors.JWSSignatureVerificationFailed) return 'token signature is invalid'
+  if (e instanceof joseErrors.JWKSNoMatchingKey) return 'token key is not known'
+  return 'token is not valid'
+}
+
+export default fp(authPlugin, { name: 'auth', fastify: '5.x' })

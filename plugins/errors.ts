@@ -1,0 +1,52 @@
+// One place that shapes every error as RFC 9457 application/problem+json. Handlers throw;
+// nothing else formats an error reply, and no stack trace ever leaves the process.
+import fp from 'fastify-plugin'
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { ProblemError, problemBody, type ProblemSlug } from '../src/problems.ts'
+
+const FASTIFY_CODES: Record<string, ProblemSlug> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'payload-too-large',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported-media-type',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'validation',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'malformed-json',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'malformed-json',
+  FST_ERR_VALIDATION: 'validation',
+  FST_ERR_BAD_URL: 'validation',
+  FST_ERR_ASYNC_CONSTRAINT: 'validation',
+}
+
+function classify(err: FastifyError): { slug: ProblemSlug; detail?: string; ext?: Record<string, unknown> } {
+  if (err instanceof ProblemError) return { slug: err.slug, detail: err.message, ext: err.extensions }
+  if (err.validation) return { slug: 'validation', detail: err.message }
+  const mapped = err.code ? FASTIFY_CODES[err.code] : undefined
+  if (mapped) return { slug: mapped, detail: err.message }
+  if (err.statusCode === 429) return { slug: 'rate-limited', detail: err.message }
+  if (err instanceof SyntaxError || (err.statusCode === 400 && /JSON/i.test(err.message))) return { slug: 'malformed-json', detail: 'body is not valid JSON' }
+  const s = err.statusCode ?? 500
+  if (s === 401) return { slug: 'unauthorized', detail: err.message }
+  if (s === 403) return { slug: 'forbidden', detail: err.message }
+  if (s === 404) return { slug: 'not-found', detail: err.message }
+  if (s === 413) return { slug: 'payload-too-large', detail: err.message }
+  if (s === 415) return { slug: 'unsupported-media-type', detail: err.message }
+  if (s === 503) return { slug: 'unavailable', detail: err.message }
+  if (s >= 400 && s < 500) return { slug: 'validation', detail: err.message }
+  return { slug: 'internal' }
+}
+
+export function sendProblemReply(reply: FastifyReply, request: FastifyRequest, slug: ProblemSlug, detail?: string, ext?: Record<string, unknown>): FastifyReply {
+  const body = problemBody(slug, detail, request.url.split('?')[0], ext)
+  return reply.code(body.status).type('application/problem+json').send(body)
+}
+
+async function errorsPlugin(app: FastifyInstance): Promise<void> {
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    const { slug, detail, ext } = classify(err)
+    if (slug === 'internal') request.log.error({ err }, 'unhandled error')
+    else request.log.debug({ err: err.message, slug }, 'request rejected')
+    return sendProblemReply(reply, request, slug, slug === 'internal' ? undefined : detail, ext)
+  })
+  app.setNotFoundHandler((request, reply) =>
+    sendProblemReply(reply, request, 'not-found', `no route ${request.method} ${request.url.split('?')[0]}`))
+}
+
+export default fp(errorsPlugin, { name: 'errors', fastify: '5.x' })

@@ -1,0 +1,43 @@
+// Prometheus metrics on a per-app registry (tests build many apps in one process).
+import fp from 'fastify-plugin'
+import type { FastifyInstance } from 'fastify'
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+
+async function metricsPlugin(app: FastifyInstance): Promise<void> {
+  const registry = new Registry()
+  collectDefaultMetrics({ register: registry })
+  const log = app.ledger.log
+  const appends = new Counter({ name: 'ledger_appends_total', help: 'Notarization outcomes', labelNames: ['outcome'], registers: [registry] })
+  const blockEntries = new Histogram({
+    name: 'ledger_block_entries', help: 'Requests sequenced per block (group commit size)',
+    buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 5000], registers: [registry],
+  })
+  const commit = new Histogram({
+    name: 'ledger_commit_seconds', help: 'Time to sequence and durably write one block',
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1], registers: [registry],
+  })
+  new Gauge({ name: 'ledger_tree_size', help: 'Entries in the Merkle tree', registers: [registry], collect() { this.set(log.size) } })
+  new Gauge({ name: 'ledger_block_height', help: 'Height of the last block', registers: [registry], collect() { this.set(log.height) } })
+  const requests = new Counter({ name: 'http_requests_total', help: 'HTTP requests', labelNames: ['route', 'status'], registers: [registry] })
+
+  log.onBlock = (s) => {
+    blockEntries.observe(s.count)
+    commit.observe(s.durationMs / 1000)
+  }
+  app.decorate('countAppends', (outcome: string, n = 1) => appends.inc({ outcome }, n))
+  app.addHook('onResponse', async (request, reply) => {
+    requests.inc({ route: request.routeOptions.url ?? 'unknown', status: String(reply.statusCode) })
+  })
+  app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {
+    reply.type(registry.contentType)
+    return registry.metrics()
+  })
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    countAppends(outcome: string, n?: number): void
+  }
+}
+
+export default fp(metricsPlugin, { name: 'metrics', fastify: '5.x', dependencies: ['ledger'] })

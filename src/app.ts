@@ -1,0 +1,51 @@
+// buildApp(config): the whole service as a Fastify instance that does not listen. Tests
+// call app.inject(); server.ts is the only place that binds a port.
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import type { Config } from './config.ts'
+import { loadCheckpointKeys, loadTokenKey } from './keys.ts'
+import errors from '../plugins/errors.ts'
+import auth from '../plugins/auth.ts'
+import ledger from '../plugins/ledger.ts'
+import metrics from '../plugins/metrics.ts'
+import docs from '../plugins/docs.ts'
+import security from '../plugins/security.ts'
+import healthRoutes from './routes/health.ts'
+import proofRoutes from './routes/proofs.ts'
+import recordRoutes from './routes/records.ts'
+import subjectRoutes from './routes/subjects.ts'
+
+export interface BuildOptions {
+  logger?: FastifyServerOptions['logger']
+}
+
+export function storePath(dataDir: string): string {
+  return join(dataDir, 'ledger')
+}
+
+export async function buildApp(config: Config, opts: BuildOptions = {}): Promise<FastifyInstance> {
+  mkdirSync(config.dataDir, { recursive: true })
+  const keys = loadCheckpointKeys(config.dataDir, config.origin, true)
+  const devKey = config.auth.jwksUrl ? undefined : (await loadTokenKey(config.dataDir, true)).publicKey
+
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    bodyLimit: config.bodyLimit,
+    // Fastify's default strips unknown fields silently; we reject them instead.
+    ajv: { customOptions: { removeAdditional: false, allErrors: false } },
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  })
+  await app.register(errors)
+  await app.register(auth, { issuer: config.auth.issuer, audience: config.auth.audience, jwksUrl: config.auth.jwksUrl, devKey })
+  await app.register(ledger, { storePath: storePath(config.dataDir), origin: config.origin, keys })
+  await app.register(security, { rateLimit: config.rateLimit })
+  await app.register(docs)
+  await app.register(metrics)
+  await app.register(healthRoutes)
+  await app.register(proofRoutes)
+  await app.register(recordRoutes)
+  await app.register(subjectRoutes)
+  return app
+}

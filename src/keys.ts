@@ -1,0 +1,80 @@
+// Key material kept in DATA_DIR/keys, all files mode 0600. The checkpoint signing key and
+// the dev token key are separate: leaking a token key must never let anyone sign the log.
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { exportJWK, generateKeyPair, importJWK, type JWK } from 'jose'
+import { generateSigner, parseSkey, type CheckpointSigner } from '../chain/checkpoint.ts'
+import { parseVkey } from '../chain/note.ts'
+
+export interface CheckpointKeys {
+  signer: CheckpointSigner
+  /** Verifier keys of earlier signing keys, oldest first. */
+  retired: string[]
+}
+
+export function keysDir(dataDir: string): string {
+  return join(dataDir, 'keys')
+}
+
+function writeSecret(path: string, text: string): void {
+  // Write-then-rename: a crash never leaves a half-written key.
+  const tmp = `${path}.tmp`
+  writeFileSync(tmp, text, { mode: 0o600 })
+  chmodSync(tmp, 0o600)
+  renameSync(tmp, path)
+}
+
+export function loadCheckpointKeys(dataDir: string, origin: string, create: boolean): CheckpointKeys {
+  const dir = keysDir(dataDir)
+  const skeyPath = join(dir, 'checkpoint.skey')
+  const retiredPath = join(dir, 'retired.vkeys')
+  if (!existsSync(skeyPath)) {
+    if (!create) throw new Error(`no checkpoint signing key at ${skeyPath}`)
+    mkdirSync(dir, { recursive: true, mode: 0o700 })
+    writeSecret(skeyPath, generateSigner(origin).skey + '\n')
+  }
+  const signer = parseSkey(readFileSync(skeyPath, 'utf8'))
+  const retired = existsSync(retiredPath)
+    ? readFileSync(retiredPath, 'utf8').split('\n').map((l) => l.trim()).filter(Boolean)
+    : []
+  for (const v of retired) parseVkey(v)
+  return { signer, retired }
+}
+
+/** Retires the current checkpoint key and makes a new one; old receipts keep verifying. */
+export function rotateCheckpointKey(dataDir: string, origin: string): CheckpointKeys {
+  const current = loadCheckpointKeys(dataDir, origin, true)
+  const dir = keysDir(dataDir)
+  writeFileSync(join(dir, 'retired.vkeys'), [...current.retired, current.signer.vkey].join('\n') + '\n', { mode: 0o600 })
+  writeSecret(join(dir, 'checkpoint.skey'), generateSigner(origin).skey + '\n')
+  return loadCheckpointKeys(dataDir, origin, false)
+}
+
+export interface TokenKey {
+  privateKey: CryptoKey
+  publicKey: CryptoKey
+  publicJwk: JWK
+  kid: string
+}
+
+export const TOKEN_ALG = 'EdDSA'
+
+/** The dev-mode JWT key (Ed25519), generated on first use. */
+export async function loadTokenKey(dataDir: string, create: boolean): Promise<TokenKey> {
+  const dir = keysDir(dataDir)
+  const path = join(dir, 'token-key.jwk.json')
+  if (!existsSync(path)) {
+    if (!create) throw new Error(`no dev token key at ${path}`)
+    mkdirSync(dir, { recursive: true, mode: 0o700 })
+    const { privateKey } = await generateKeyPair(TOKEN_ALG, { extractable: true, crv: 'Ed25519' })
+    const jwk = await exportJWK(privateKey)
+    jwk.kid = `dev-${Date.now().toString(36)}`
+    jwk.alg = TOKEN_ALG
+    writeSecret(path, JSON.stringify(jwk) + '\n')
+  }
+  const jwk = JSON.parse(readFileSync(path, 'utf8')) as JWK
+  const privateKey = (await importJWK(jwk, TOKEN_ALG)) as CryptoKey
+  const { d: _d, ...pub } = jwk
+  const publicKey = (await importJWK(pub, TOKEN_ALG)) as CryptoKey
+  return { privateKey, publicKey, publicJwk: pub, kid: String(jwk.kid) }
+}

@@ -1,0 +1,188 @@
+// The ledger service: turns validated client bodies into append requests (ids, subjects,
+// refs, salts, commitments, content fingerprints), applies the business rules that need
+// the log's state, and maps outcomes to receipts. Routes call this; this calls chain/.
+import { randomBytes } from 'node:crypto'
+import { sha256 } from '@noble/hashes/sha2.js'
+import { canonicalBytes, parseStatement, recordCommitment, SALT_BYTES, type ClientKind, type Kind, type Statement } from '../chain/statement.ts'
+import { bytesToHex, toBase64, utf8Decoder } from '../chain/encoding.ts'
+import { leafHash } from '../chain/hash.ts'
+import type { AppendRequest, Log } from '../chain/log.ts'
+import type { Receipt } from '../chain/verify.ts'
+import { ProblemError, type ProblemBody } from './problems.ts'
+import { recordId, recordSubject, validateRecordBody, type ParsedBody } from './schemas/records.ts'
+
+export interface NotarizeResult {
+  status: number
+  receipt?: Receipt
+  problem?: ProblemBody
+}
+
+export interface StoredPayload {
+  record: Record<string, unknown>
+  salt: string
+}
+
+export interface RecordView {
+  index: number
+  statement: Statement
+  receipt: Receipt
+  payload: StoredPayload | null
+}
+
+export class LedgerService {
+  readonly log: Log
+
+  constructor(log: Log) {
+    this.log = log
+  }
+
+  /** Notarizes one body; throws ProblemError for anything that must not be written. */
+  async notarize(body: unknown, submitter: string): Promise<NotarizeResult> {
+    const request = await this.#prepare(body, submitter)
+    const [outcome] = await this.log.append([request])
+    return this.#result(outcome, request)
+  }
+
+  /** All valid items go into one block; invalid ones get their problem, in order. */
+  async notarizeBatch(bodies: unknown[], submitter: string): Promise<NotarizeResult[]> {
+    const prepared = await Promise.all(bodies.map(async (b) => {
+      try {
+        return await this.#prepare(b, submitter)
+      } catch (e) {
+        if (e instanceof ProblemError) return e
+        throw e
+      }
+    }))
+    const requests = prepared.filter((p): p is AppendRequest => !(p instanceof ProblemError))
+    const outcomes = await this.log.append(requests)
+    let next = 0
+    return Promise.all(prepared.map((p) => {
+      if (p instanceof ProblemError) return { status: p.status, problem: p.toBody() }
+      return this.#result(outcomes[next++], p)
+    }))
+  }
+
+  async #result(outcome: Awaited<ReturnType<Log['append']>>[number], request: AppendRequest): Promise<NotarizeResult> {
+    switch (outcome.status) {
+      case 'created':
+        return { status: 201, receipt: outcome.receipt }
+      case 'duplicate':
+        return { status: 200, receipt: await this.#receiptOf(outcome.index) }
+      case 'conflict':
+        return {
+          status: 409,
+          problem: new ProblemError('conflict', `${request.kind} ${request.id} is already notarized with different content`, { index: outcome.index }).toBody(),
+        }
+    }
+  }
+
+  async #receiptOf(index: number): Promise<Receipt> {
+    const r = await this.log.receipt(index)
+    if (!r) throw new Error(`entry ${index} vanished`)
+    return r
+  }
+
+  async #prepare(input: unknown, submitter: string): Promise<AppendRequest> {
+    const check = validateRecordBody(input)
+    if (!check.ok) throw new ProblemError('validation', check.detail)
+    const body = check.body
+    const id = body.mode === 'record' ? recordId(body.kind, body.record) : body.id
+    let subject = body.mode === 'record' ? recordSubject(body.kind, body.record) : body.subject
+    const refs: AppendRequest['refs'] = []
+    if (body.kind === 'authorization-revocation') {
+      const auth = await this.findEntry('data-authorization', id)
+      if (!auth) throw new ProblemError('not-found', `data-authorization ${id} is not on the ledger`)
+      if (auth.statement.submitter !== submitter) {
+        throw new ProblemError('forbidden', `data-authorization ${id} was recorded by another submitter`)
+      }
+      if (subject !== null && subject !== auth.statement.subject) {
+        throw new ProblemError('validation', `subject must be ${auth.statement.subject}, the grantor of ${id}`)
+      }
+      subject = auth.statement.subject
+      refs.push({ index: auth.index, leafHash: auth.leafHash })
+    }
+    if (subject === null) throw new Error('unreachable: record without subject')
+    let commitment: string
+    let payload: Uint8Array | undefined
+    if (body.mode === 'record') {
+      const salt = randomBytes(SALT_BYTES)
+      commitment = recordCommitment(salt, body.record)
+      payload = canonicalBytes({ record: body.record, salt: toBase64(salt) })
+    } else {
+      commitment = body.commitment
+    }
+    return {
+      kind: body.kind, id, subject, commitment, submitter, refs, payload,
+      fingerprint: fingerprint(body, id, subject, submitter),
+    }
+  }
+
+  /** The entry of kind+id, with its statement and leaf hash. */
+  async findEntry(kind: Kind, id: string): Promise<{ index: number; statement: Statement; leafHash: string } | undefined> {
+    const row = await this.log.store.byKindId(kind, id)
+    if (!row) return undefined
+    const receipt = await this.log.receipt(row.index)
+    if (!receipt) return undefined
+    return { index: row.index, statement: receipt.statement, leafHash: receipt.entry.leafHash }
+  }
+
+  async record(kind: Kind, id: string): Promise<RecordView | undefined> {
+    const row = await this.log.store.byKindId(kind, id)
+    if (!row) return undefined
+    const receipt = await this.#receiptOf(row.index)
+    return { index: row.index, statement: receipt.statement, receipt, payload: await this.payload(row.index) }
+  }
+
+  async payload(index: number): Promise<StoredPayload | null> {
+    const bytes = await this.log.store.payload(index)
+    return bytes ? (JSON.parse(utf8Decoder.decode(bytes)) as StoredPayload) : null
+  }
+
+  /** One page of a subject's entries, read through the subject index (never a full scan). */
+  async subjectHistory(subject: string, opts: { after?: number; limit: number; maxScan: number; accept: (s: Statement) => boolean }): Promise<{ entries: { index: number; leafHash: string; statement: Statement }[]; nextCursor: number | null }> {
+    const entries: { index: number; leafHash: string; statement: Statement }[] = []
+    let after = opts.after
+    let scanned = 0
+    for (;;) {
+      const chunk = await this.log.store.subjectIndexes(subject, { after, limit: Math.min(500, opts.maxScan - scanned) })
+      if (chunk.length === 0) return { entries, nextCursor: null }
+      for (const index of chunk) {
+        scanned++
+        after = index
+        const e = await this.log.store.entry(index)
+        if (!e) continue
+        const statement = parseStatement(e.statement)
+        if (!opts.accept(statement)) continue
+        entries.push({ index, leafHash: bytesToHex(leafHash(e.statement)), statement })
+        if (entries.length === opts.limit) return { entries, nextCursor: index }
+      }
+      if (scanned >= opts.maxScan) return { entries, nextCursor: after ?? null }
+    }
+  }
+
+  /** Statements that ref this entry (revocations, redactions), in index order. */
+  async related(index: number): Promise<{ index: number; statement: Statement }[]> {
+    const refs = await this.log.store.referrers(index)
+    const out: { index: number; statement: Statement }[] = []
+    for (const i of refs) {
+      const s = await this.statementAt(i)
+      if (s) out.push({ index: i, statement: s })
+    }
+    return out
+  }
+
+  async isRedacted(index: number): Promise<boolean> {
+    return (await this.related(index)).some((r) => r.statement.kind === 'redaction')
+  }
+
+  async statementAt(index: number): Promise<Statement | undefined> {
+    const e = await this.log.store.entry(index)
+    return e && parseStatement(e.statement)
+  }
+}
+
+/** Same kind, id, subject, submitter and content ⇒ same fingerprint ⇒ idempotent replay. */
+function fingerprint(body: ParsedBody, id: string, subject: string, submitter: string): Uint8Array {
+  const content = body.mode === 'record' ? { record: body.record } : { commitment: body.commitment }
+  return sha256(canonicalBytes({ kind: body.kind as ClientKind, id, subject, submitter, ...content }))
+}

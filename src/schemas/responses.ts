@@ -1,0 +1,44 @@
+// Response shapes (DESIGN §5, normative). Declared so Fastify serializes them fast and
+// OpenAPI documents them.
+import { Type } from '@sinclair/typebox'
+
+const Hex = Type.String({ pattern: '^[0-9a-f]*$' })
+const strict = { additionalProperties: false } as const
+
+export const StatementSchema = Type.Object({
+  v: Type.Literal(1),
+  kind: Type.String(),
+  id: Type.String(),
+  subject: Type.String(),
+  commitment: Type.String(),
+  submitter: Type.String(),
+  time: Type.String(),
+  refs: Type.Array(Hex),
+}, strict)
+
+export const ReceiptSchema = Type.Object({
+  entry: Type.Object({ index: Type.Integer(), leafHash: Hex }, strict),
+  statement: StatementSchema,
+  block: Type.Object({ height: Type.Integer(), hash: Hex }, strict),
+  checkpoint: Type.String({ description: 'C2SP signed note of the block that holds the entry' }),
+  inclusion: Type.Object({ treeSize: Type.Integer(), hashes: Type.Array(Hex) }, strict),
+}, { ...strict, description: 'Verifies offline: statement → leaf → inclusion → checkpoint signature' })
+
+export const ProblemSchema = Type.Object({
+  type: Type.String(),
+  title: Type.String(),
+  status: Type.Integer(),
+  detail: Type.Optional(Type.String()),
+  instance: Type.Optional(Type.String()),
+}, { additionalProperties: true, description: 'RFC 9457 problem details' })
+
+export const BlockHeaderSchema = Type.Object({
+  height: Type.Integer(), prev: Hex, first: Type.Integer(), count: Type.Integer(),
+  size: Type.Integer(), root: Hex, time: Type.String(),
+}, strict)
+
+export const NumberText = Type.String({ pattern: '^(0|[1-9][0-9]{0,15})$' })
+
+export const problemResponses = {
+  400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema,
+} as const
