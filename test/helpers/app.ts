@@ -1,0 +1,69 @@
+// Builds a real app on a temp DATA_DIR and mints dev tokens for it.
+import type { Test } from 'tap'
+import type { FastifyInstance } from 'fastify'
+import { buildApp } from '../../src/app.ts'
+import { loadConfig } from '../../src/config.ts'
+import { loadTokenKey } from '../../src/keys.ts'
+import { mintToken, type Role } from '../../src/tokens.ts'
+import { tempDir, uscc } from './fixtures.ts'
+
+export interface TestApp {
+  app: FastifyInstance
+  dataDir: string
+  token(roles: Role | Role[], sub?: string): Promise<string>
+  auth(roles: Role | Role[], sub?: string): Promise<{ authorization: string }>
+}
+
+export async function makeApp(t: Test, env: NodeJS.ProcessEnv = {}): Promise<TestApp> {
+  const dataDir = env.DATA_DIR ?? tempDir(t, 'el-app-')
+  const config = loadConfig({ LEDGER_ORIGIN: 'test.example/ledger', RATE_LIMIT_MAX: '1000000', ...env, DATA_DIR: dataDir })
+  const app = await buildApp(config)
+  t.teardown(() => app.close())
+  const key = await loadTokenKey(dataDir, true)
+  const token = (roles: Role | Role[], sub = 'zhr-platform') => mintToken(key, {
+    roles: Array.isArray(roles) ? roles : [roles], sub, ttlSeconds: 3600,
+    issuer: config.auth.issuer, audience: config.auth.audience,
+  })
+  return { app, dataDir, token, auth: async (roles, sub) => ({ authorization: `Bearer ${await token(roles, sub)}` }) }
+}
+
+const HEX64 = 'ab'.repeat(32)
+
+/** Valid records of every client kind, for one enterprise. */
+export function sampleRecords(n = 1, subject = uscc(n)) {
+  return {
+    'financing-application': {
+      applicationId: `APP-${n}`,
+      applicant: { uscc: subject, name: '郑州示例科技有限公司' },
+      product: '郑好融·税易贷',
+      amount: { value: '500000.00', currency: 'CNY' },
+      termMonths: 12,
+      purpose: '流动资金周转',
+      submittedAt: '2026-11-23T10:00:00.000+08:00',
+      channel: 'zhenghaorong-web',
+      attachments: [{ name: 'license.pdf', sha256: HEX64, size: 123456 }],
+    },
+    'data-authorization': {
+      authorizationId: `AUTH-${n}`,
+      grantor: { uscc: subject, name: '郑州示例科技有限公司', representative: '张三' },
+      grantee: { institutionCode: 'C1234567890', name: '郑州银行' },
+      dataCategories: ['tax', 'invoice'],
+      purpose: 'pre-credit assessment',
+      validFrom: '2026-01-01T00:00:00Z',
+      validUntil: '2027-01-01T00:00:00Z',
+      consentMethod: 'e-signature',
+      consentTextSha256: HEX64,
+    },
+    'authorization-revocation': {
+      authorizationId: `AUTH-${n}`,
+      revokedAt: '2026-06-01T00:00:00Z',
+      reason: 'enterprise withdrew consent',
+    },
+    evidence: {
+      evidenceId: `EV-${n}`,
+      subject,
+      title: '贷款合同',
+      documents: [{ name: 'contract.pdf', sha256: HEX64, size: 2048 }],
+    },
+  }
+}
