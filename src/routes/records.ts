@@ -28,7 +28,7 @@ export default async function recordRoutes(app: FastifyInstance): Promise<void> 
     return reply.code(result.status as 200 | 201).send(result.receipt)
   })
 
-  app.post('/v1/records:batch', {
+  app.post('/v1/records::batch', {
     config: { roles: ['submitter'] },
     validatorCompiler: passBody,
     schema: {

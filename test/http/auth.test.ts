@@ -1,0 +1,97 @@
+import t from 'tap'
+import { SignJWT, UnsecuredJWT, generateKeyPair } from 'jose'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { exportJWK } from 'jose'
+import { makeApp, sampleRecords } from '../helpers/app.ts'
+import { uscc } from '../helpers/fixtures.ts'
+import { loadTokenKey } from '../../src/keys.ts'
+import { DEV_ISSUER, DEFAULT_AUDIENCE } from '../../src/config.ts'
+import { ROLES, type Role } from '../../src/tokens.ts'
+
+interface Endpoint { method: 'GET' | 'POST' | 'DELETE'; url: string; roles: Role[]; payload?: unknown }
+
+function endpoints(): Endpoint[] {
+  const rec = sampleRecords(1)
+  return [
+    { method: 'POST', url: '/v1/records', roles: ['submitter'], payload: { kind: 'evidence', record: rec.evidence } },
+    { method: 'POST', url: '/v1/records:batch', roles: ['submitter'], payload: { records: [{ kind: 'evidence', record: sampleRecords(2).evidence }] } },
+    { method: 'GET', url: '/v1/records/evidence/EV-1', roles: ['auditor', 'court', 'admin'] },
+    { method: 'GET', url: '/v1/entries/0', roles: ['auditor', 'court', 'admin'] },
+    { method: 'GET', url: '/v1/blocks/0', roles: ['auditor', 'court', 'admin'] },
+    { method: 'GET', url: `/v1/subjects/${uscc(1)}/entries`, roles: ['auditor', 'court', 'admin'] },
+  ]
+}
+
+t.test('role × endpoint matrix: no token 401, wrong role 403, right role passes', async (t) => {
+  const { app, auth } = await makeApp(t)
+  await app.inject({ method: 'POST', url: '/v1/records', headers: await auth('submitter'), payload: { kind: 'evidence', record: sampleRecords(1).evidence } })
+  for (const e of endpoints()) {
+    const none = await app.inject({ method: e.method, url: e.url, payload: e.payload as object })
+    t.equal(none.statusCode, 401, `${e.method} ${e.url} without token`)
+    t.equal(none.json().type, 'urn:evidence-ledger:problem:unauthorized')
+    for (const role of ROLES) {
+      const res = await app.inject({ method: e.method, url: e.url, payload: e.payload as object, headers: await auth(role) })
+      if (e.roles.includes(role)) t.ok(res.statusCode < 400, `${e.method} ${e.url} as ${role}: ${res.statusCode}`)
+      else {
+        t.equal(res.statusCode, 403, `${e.method} ${e.url} as ${role}`)
+        t.equal(res.json().type, 'urn:evidence-ledger:problem:forbidden')
+      }
+    }
+  }
+})
+
+t.test('bad tokens are 401: expired, wrong issuer, wrong audience, alg none, tampered, foreign key, garbage', async (t) => {
+  const { app, dataDir } = await makeApp(t)
+  const key = await loadTokenKey(dataDir, true)
+  const base = (claims: Partial<{ iss: string; aud: string; exp: number }> = {}) =>
+    new SignJWT({ roles: ['auditor'] }).setProtectedHeader({ alg: 'EdDSA', kid: key.kid })
+      .setIssuer(claims.iss ?? DEV_ISSUER).setAudience(claims.aud ?? DEFAULT_AUDIENCE).setSubject('x')
+      .setExpirationTime(claims.exp ?? Math.floor(Date.now() / 1000) + 600)
+  const good = await base().sign(key.privateKey)
+  const foreign = await generateKeyPair('EdDSA', { crv: 'Ed25519' })
+  const [h, p, s] = good.split('.')
+  const payload = JSON.parse(Buffer.from(p, 'base64url').toString())
+  const elevated = Buffer.from(JSON.stringify({ ...payload, roles: ['admin'] })).toString('base64url')
+  const bad: Record<string, string> = {
+    expired: await base({ exp: Math.floor(Date.now() / 1000) - 10 }).sign(key.privateKey),
+    'wrong issuer': await base({ iss: 'someone-else' }).sign(key.privateKey),
+    'wrong audience': await base({ aud: 'other-service' }).sign(key.privateKey),
+    'alg none': new UnsecuredJWT({ roles: ['auditor'], sub: 'x', iss: DEV_ISSUER, aud: DEFAULT_AUDIENCE, exp: Math.floor(Date.now() / 1000) + 600 }).encode(),
+    'tampered payload': `${h}.${elevated}.${s}`,
+    'tampered signature': `${h}.${p}.${s.slice(0, -4)}${s.slice(-4) === 'AAAA' ? 'BBBB' : 'AAAA'}`,
+    'foreign key': await base().sign(foreign.privateKey),
+    'HS256 with the public key as secret': await new SignJWT({ roles: ['auditor'] }).setProtectedHeader({ alg: 'HS256' })
+      .setIssuer(DEV_ISSUER).setAudience(DEFAULT_AUDIENCE).setSubject('x').setExpirationTime('10m')
+      .sign(new TextEncoder().encode(JSON.stringify(key.publicJwk))),
+    garbage: 'not.a.jwt',
+  }
+  t.equal((await app.inject({ url: '/v1/entries/0', headers: { authorization: `Bearer ${good}` } })).statusCode, 404, 'the good token passes auth')
+  for (const [what, token] of Object.entries(bad)) {
+    const res = await app.inject({ url: '/v1/entries/0', headers: { authorization: `Bearer ${token}` } })
+    t.equal(res.statusCode, 401, what)
+    t.equal(res.headers['content-type'], 'application/problem+json; charset=utf-8', `${what}: problem+json`)
+  }
+  const basic = await app.inject({ url: '/v1/entries/0', headers: { authorization: 'Basic dXNlcjpwYXNz' } })
+  t.equal(basic.statusCode, 401)
+})
+
+t.test('with AUTH_JWKS_URL, tokens from the JWKS are accepted and the dev key is not trusted', async (t) => {
+  const idp = await generateKeyPair('ES256')
+  const jwk = { ...(await exportJWK(idp.publicKey)), kid: 'idp-1', alg: 'ES256', use: 'sig' }
+  const server = createServer((_req, res) => {
+    res.setHeader('content-type', 'application/json')
+    res.end(JSON.stringify({ keys: [jwk] }))
+  })
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  t.teardown(() => server.close())
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/jwks.json`
+  const { app, dataDir } = await makeApp(t, { AUTH_JWKS_URL: url, AUTH_ISSUER: 'https://idp.bank.example', AUTH_AUDIENCE: 'evidence-ledger-prod' })
+  const idpToken = await new SignJWT({ roles: ['auditor'] }).setProtectedHeader({ alg: 'ES256', kid: 'idp-1' })
+    .setIssuer('https://idp.bank.example').setAudience('evidence-ledger-prod').setSubject('auditor-7').setExpirationTime('5m').sign(idp.privateKey)
+  t.equal((await app.inject({ url: '/v1/entries/0', headers: { authorization: `Bearer ${idpToken}` } })).statusCode, 404, 'IdP token passes auth')
+  const devKey = await loadTokenKey(dataDir, true)
+  const devToken = await new SignJWT({ roles: ['auditor'] }).setProtectedHeader({ alg: 'EdDSA', kid: devKey.kid })
+    .setIssuer('https://idp.bank.example').setAudience('evidence-ledger-prod').setSubject('x').setExpirationTime('5m').sign(devKey.privateKey)
+  t.equal((await app.inject({ url: '/v1/entries/0', headers: { authorization: `Bearer ${devToken}` } })).statusCode, 401, 'dev key is not trusted')
+})
