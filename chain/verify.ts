@@ -3,10 +3,10 @@
 // what CI checks.
 import { ed25519 } from '@noble/curves/ed25519.js'
 import { sha256 } from '@noble/hashes/sha2.js'
-import { bytesToHex, equalBytes, hexToBytes, isHash, utf8ToBytes } from './encoding.ts'
+import { bytesToHex, equalBytes, fromBase64, hexToBytes, isHash, utf8ToBytes } from './encoding.ts'
 import { nodeHash } from './hash.ts'
 import { parseCheckpointBody, parseNote, parseVkey, type Checkpoint, type VerifierKey } from './note.ts'
-import { canonicalBytes, isStatement, statementLeafHash, type Statement } from './statement.ts'
+import { canonicalBytes, isStatement, recordCommitment, statementLeafHash, type Statement } from './statement.ts'
 
 const isOdd = (n: number): boolean => n % 2 === 1
 const half = (n: number): number => Math.floor(n / 2)
@@ -224,4 +224,81 @@ export function verifyEntryProof(
 
 export function verifyReceipt(receipt: Receipt, vkey: string | VerifierKey): StepResult[] {
   return verifyEntryProof(receipt, vkey).steps
+}
+
+export const BUNDLE_FORMAT = 'evidence-ledger/bundle/v1'
+
+/** DESIGN §6 evidence bundle: everything a court needs, verifiable with only the ledger's key. */
+export interface EvidenceBundle {
+  format: typeof BUNDLE_FORMAT
+  statement: Statement
+  record: unknown
+  salt: string | null
+  redacted: boolean
+  entry: { index: number; leafHash: string }
+  inclusion: { treeSize: number; hashes: string[] }
+  checkpoint: string
+  block: BlockHeader
+  related: Statement[]
+  issuedAt: string
+}
+
+export function isBundle(value: unknown): value is EvidenceBundle {
+  return typeof value === 'object' && value !== null && (value as { format?: unknown }).format === BUNDLE_FORMAT
+}
+
+/**
+ * DESIGN §6 order: commitment → leaf → inclusion → checkpoint signature, then the block
+ * header and related statements. Each step stands alone so a failure names its cause.
+ */
+export function verifyBundle(bundle: EvidenceBundle, vkey: string | VerifierKey): StepResult[] {
+  const steps: StepResult[] = [bundleCommitmentStep(bundle)]
+  const proof = verifyEntryProof(bundle, vkey)
+  steps.push(...proof.steps)
+  steps.push(bundleBlockStep(bundle, proof.checkpoint))
+  steps.push(bundleRelatedStep(bundle))
+  return steps
+}
+
+function bundleCommitmentStep(b: EvidenceBundle): StepResult {
+  const claimed = isStatement(b.statement) ? b.statement.commitment : null
+  if (claimed === null) return { step: 'commitment', ok: false, detail: 'statement is not a v1 statement' }
+  if (b.redacted) {
+    if (b.record !== null || b.salt !== null) return { step: 'commitment', ok: false, detail: 'bundle says redacted but carries a record' }
+    return { step: 'commitment', ok: null, detail: `record and salt were erased (right to erasure); the commitment ${claimed} stays on the log` }
+  }
+  if (b.record === null && b.salt === null) {
+    return { step: 'commitment', ok: null, detail: `hash-only entry: the ledger never saw the record; compare ${claimed} with the holder's own copy` }
+  }
+  if (typeof b.salt !== 'string' || b.record === null || b.record === undefined) return { step: 'commitment', ok: false, detail: 'record or salt is missing' }
+  let computed: string
+  try {
+    const salt = fromBase64(b.salt)
+    computed = recordCommitment(salt, b.record)
+  } catch (e) {
+    return { step: 'commitment', ok: false, detail: `cannot recompute the commitment: ${(e as Error).message}` }
+  }
+  return computed === claimed
+    ? { step: 'commitment', ok: true, detail: `record + salt hash to ${computed}, as the statement says` }
+    : { step: 'commitment', ok: false, detail: `record + salt hash to ${computed}, the statement says ${claimed}` }
+}
+
+function bundleBlockStep(b: EvidenceBundle, checkpoint: Checkpoint | null): StepResult {
+  const h = b.block
+  if (typeof h !== 'object' || h === null) return { step: 'block', ok: false, detail: 'block header is missing' }
+  if (checkpoint === null) return { step: 'block', ok: false, detail: 'no verified checkpoint to compare the block with' }
+  const inBlock = b.entry.index >= h.first && b.entry.index < h.first + h.count
+  const ok = inBlock && h.size === checkpoint.size && h.root === bytesToHex(checkpoint.root) && h.size === h.first + h.count
+  return ok
+    ? { step: 'block', ok, detail: `block ${h.height} (hash ${blockHash(h)}) holds entries ${h.first}–${h.first + h.count - 1} and matches the checkpoint` }
+    : { step: 'block', ok, detail: `block ${h.height} does not match the entry or the checkpoint` }
+}
+
+function bundleRelatedStep(b: EvidenceBundle): StepResult {
+  if (!Array.isArray(b.related)) return { step: 'related', ok: false, detail: 'related is not a list' }
+  if (b.related.length === 0) return { step: 'related', ok: null, detail: 'no later entries refer to this one' }
+  const bad = b.related.findIndex((s) => !isStatement(s) || !s.refs.includes(b.entry.leafHash))
+  if (bad >= 0) return { step: 'related', ok: false, detail: `related statement ${bad} does not ref this entry's leaf hash` }
+  const kinds = b.related.map((s) => `${s.kind} ${s.id} at ${s.time}`).join('; ')
+  return { step: 'related', ok: true, detail: `${b.related.length} later statement(s) bound to this entry by its leaf hash: ${kinds}` }
 }

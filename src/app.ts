@@ -15,6 +15,9 @@ import healthRoutes from './routes/health.ts'
 import proofRoutes from './routes/proofs.ts'
 import recordRoutes from './routes/records.ts'
 import subjectRoutes from './routes/subjects.ts'
+import evidenceRoutes from './routes/evidence.ts'
+import authorizationRoutes from './routes/authorizations.ts'
+import erasureRoutes from './routes/erasure.ts'
 
 export interface BuildOptions {
   logger?: FastifyServerOptions['logger']
@@ -47,5 +50,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await app.register(proofRoutes)
   await app.register(recordRoutes)
   await app.register(subjectRoutes)
+  await app.register(evidenceRoutes)
+  await app.register(authorizationRoutes)
+  await app.register(erasureRoutes)
   return app
 }

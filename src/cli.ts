@@ -45,6 +45,16 @@ program.command('keygen')
     process.stdout.write(keys.signer.vkey + '\n')
   })
 
+program.command('verify')
+  .description('verify an evidence bundle or a receipt offline, trusting only the given ledger key')
+  .argument('<file>', 'bundle or receipt JSON file')
+  .requiredOption('--key <vkey>', 'ledger verifier key (name+keyid+key) or a file containing it')
+  .option('--json', 'machine-readable output')
+  .action(async (file: string, o: { key: string; json?: boolean }) => {
+    const { runVerify } = await import('./commands/verify.ts')
+    process.exitCode = runVerify(file, o)
+  })
+
 function fail(message: string): never {
   console.error(`evidence-ledger: ${message}`)
   process.exit(2)

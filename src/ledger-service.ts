@@ -10,6 +10,7 @@ import type { AppendRequest, Log } from '../chain/log.ts'
 import type { Receipt } from '../chain/verify.ts'
 import { ProblemError, type ProblemBody } from './problems.ts'
 import { recordId, recordSubject, validateRecordBody, type ParsedBody } from './schemas/records.ts'
+import { authorizationStatus, type ConsentAnswer, type ConsentQuery, type ConsentTerms } from './consent.ts'
 
 export interface NotarizeResult {
   status: number
@@ -136,6 +137,53 @@ export class LedgerService {
   async payload(index: number): Promise<StoredPayload | null> {
     const bytes = await this.log.store.payload(index)
     return bytes ? (JSON.parse(utf8Decoder.decode(bytes)) as StoredPayload) : null
+  }
+
+  /** Status of a data authorization at a moment, with the receipts that prove the answer. */
+  async authorizationStatus(id: string, q: ConsentQuery): Promise<ConsentAnswer & { at: string; authorization: Receipt; revocation: Receipt | null; checkpoint: string }> {
+    const auth = await this.log.store.byKindId('data-authorization', id)
+    if (!auth) throw new ProblemError('not-found', `data-authorization ${id} is not on the ledger`)
+    const authorization = await this.#receiptOf(auth.index)
+    const payload = await this.payload(auth.index)
+    if (!payload) {
+      if (await this.isRedacted(auth.index)) throw new ProblemError('gone', `the terms of ${id} were erased; only its commitment remains`)
+      throw new ProblemError('conflict', `${id} was notarized hash-only: the ledger does not know its terms`)
+    }
+    const rev = await this.log.store.byKindId('authorization-revocation', id)
+    const revocation = rev ? await this.#receiptOf(rev.index) : null
+    const answer = authorizationStatus({
+      terms: payload.record as unknown as ConsentTerms,
+      authorizedAt: authorization.statement.time,
+      revokedAt: revocation?.statement.time ?? null,
+    }, q)
+    return { ...answer, at: q.at, authorization, revocation, checkpoint: this.log.checkpoint() }
+  }
+
+  /**
+   * Erases a record and its salt and appends a redaction entry that refs it, in one
+   * block. Entries and tree nodes are untouched, so every proof and the audit stay valid.
+   */
+  async erasePayload(kind: ClientKind, id: string, reason: string, admin: string): Promise<Receipt> {
+    const target = await this.findEntry(kind, id)
+    if (!target) throw new ProblemError('not-found', `${kind} ${id} is not on the ledger`)
+    if (!(await this.log.store.payload(target.index))) {
+      if (await this.isRedacted(target.index)) throw new ProblemError('conflict', `${kind} ${id} was already erased`)
+      throw new ProblemError('conflict', `${kind} ${id} was notarized hash-only: there is no payload to erase`)
+    }
+    const salt = randomBytes(SALT_BYTES)
+    const record = { erasedKind: kind, erasedId: id, erased: target.leafHash, reason }
+    const redactionId = `${kind}:${id}`
+    const [outcome] = await this.log.append([{
+      kind: 'redaction', id: redactionId, subject: target.statement.subject,
+      commitment: recordCommitment(salt, record), submitter: admin,
+      refs: [{ index: target.index, leafHash: target.leafHash }],
+      payload: canonicalBytes({ record, salt: toBase64(salt) }),
+      fingerprint: sha256(canonicalBytes({ kind: 'redaction', id: redactionId, record })),
+      erase: target.index,
+    }])
+    // A concurrent erase of the same entry won the race: nothing was written by this one.
+    if (outcome.status !== 'created') throw new ProblemError('conflict', `${kind} ${id} was already erased`)
+    return outcome.receipt
   }
 
   /** One page of a subject's entries, read through the subject index (never a full scan). */

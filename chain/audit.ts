@@ -1,0 +1,131 @@
+// Full re-verification of a log from its storage (our fsck): every statement → leaf hash,
+// every stored node row, every block header link, every checkpoint signature, and the
+// root at every block boundary. One pass in key order, no random reads.
+import { bytesToHex, equalBytes, utf8Decoder } from './encoding.ts'
+import { leafHash } from './hash.ts'
+import { parseVkey, type VerifierKey } from './note.ts'
+import { isStatement } from './statement.ts'
+import type { LedgerStore } from './store.ts'
+import { CompactRange } from './tree.ts'
+import { blockHash, verifyBlockLink, verifyCheckpoint, type BlockHeader } from './verify.ts'
+import { canonicalBytes } from './statement.ts'
+
+export interface AuditOptions {
+  /** Verifier keys (current and retired) any checkpoint may be signed with. */
+  vkeys: string[]
+  origin?: string
+  onProgress?: (entries: number, total: number) => void
+  /** Also parse every statement and insist on its canonical v1 form (slower). */
+  strictStatements?: boolean
+}
+
+export interface AuditReport {
+  ok: boolean
+  entries: number
+  blocks: number
+  size: number
+  root: string
+  /** First failure, with its exact position. */
+  error?: string
+  position?: { what: 'entry' | 'node' | 'block' | 'checkpoint' | 'head'; index: number; level?: number }
+}
+
+class AuditFailure extends Error {
+  constructor(readonly position: NonNullable<AuditReport['position']>, message: string) {
+    super(message)
+  }
+}
+
+export async function auditLog(store: LedgerStore, opts: AuditOptions): Promise<AuditReport> {
+  const keys: VerifierKey[] = opts.vkeys.map(parseVkey)
+  const head = await store.head()
+  const total = head?.size ?? 0
+  const compact = new CompactRange(0, [])
+  const entries = store.scanEntries()[Symbol.asyncIterator]()
+  const rows = store.scanNodeRows()[Symbol.asyncIterator]()
+  let blocks = 0
+  let prev: BlockHeader | null = null
+  let prevHash = ''
+  const report = (): AuditReport => ({ ok: true, entries: compact.size, blocks, size: compact.size, root: bytesToHex(compact.root()) })
+  try {
+    for await (const [height, bytes] of store.scanBlocks()) {
+      const header = parseHeader(bytes, height)
+      if (header.height !== height) throw new AuditFailure({ what: 'block', index: height }, `block ${height}: header says height ${header.height}`)
+      if (!verifyBlockLink(prev, header)) {
+        throw new AuditFailure({ what: 'block', index: height }, `block ${height}: does not link to block ${height - 1} (prev, first or size wrong)`)
+      }
+      for (let i = header.first; i < header.first + header.count; i++) {
+        const e = await entries.next()
+        if (e.done || e.value[0] !== i) throw new AuditFailure({ what: 'entry', index: i }, `entry ${i}: missing`)
+        const stored = e.value[1]
+        if (stored.height !== height) throw new AuditFailure({ what: 'entry', index: i }, `entry ${i}: stored in block ${stored.height}, but block ${height} holds it`)
+        if (opts.strictStatements) checkStatement(stored.statement, i)
+        const created = compact.append(leafHash(stored.statement))
+        const r = await rows.next()
+        if (r.done || r.value[0] !== i) throw new AuditFailure({ what: 'node', index: i, level: 0 }, `node row ${i}: missing`)
+        const row = r.value[1]
+        if (row.length !== created.length * 32) throw new AuditFailure({ what: 'node', index: i }, `node row ${i}: holds ${row.length / 32} hashes, expected ${created.length}`)
+        for (let level = 0; level < created.length; level++) {
+          if (!equalBytes(row.subarray(level * 32, level * 32 + 32), created[level].hash)) {
+            const what = level === 0 ? 'entry' : 'node'
+            const msg = level === 0
+              ? `entry ${i}: its statement hashes to ${bytesToHex(created[0].hash)}, the stored leaf hash is ${bytesToHex(row.subarray(0, 32))}`
+              : `node level ${level} index ${created[level].id.index} (row ${i}): stored hash differs from the recomputed one`
+            throw new AuditFailure({ what, index: i, level }, msg)
+          }
+        }
+        if (compact.size % 65_536 === 0) opts.onProgress?.(compact.size, total)
+      }
+      const root = bytesToHex(compact.root())
+      if (header.root !== root) throw new AuditFailure({ what: 'block', index: height }, `block ${height}: root ${header.root} differs from the recomputed ${root}`)
+      const note = await store.checkpoint(height)
+      if (note === undefined) throw new AuditFailure({ what: 'checkpoint', index: height }, `checkpoint of block ${height}: missing`)
+      const signed = keys.map((k) => verifyCheckpoint(note, k)).find((v) => v.ok)
+      if (!signed || !signed.ok) throw new AuditFailure({ what: 'checkpoint', index: height }, `checkpoint of block ${height}: signature does not verify with any given key`)
+      if (signed.checkpoint.size !== header.size || bytesToHex(signed.checkpoint.root) !== root) {
+        throw new AuditFailure({ what: 'checkpoint', index: height }, `checkpoint of block ${height}: size or root differs from the block`)
+      }
+      if (opts.origin !== undefined && signed.checkpoint.origin !== opts.origin) {
+        throw new AuditFailure({ what: 'checkpoint', index: height }, `checkpoint of block ${height}: origin ${signed.checkpoint.origin}, expected ${opts.origin}`)
+      }
+      prev = header
+      prevHash = blockHash(header)
+      blocks++
+    }
+    const extra = await entries.next()
+    if (!extra.done) throw new AuditFailure({ what: 'entry', index: extra.value[0] }, `entry ${extra.value[0]}: stored but in no block`)
+    const extraRow = await rows.next()
+    if (!extraRow.done) throw new AuditFailure({ what: 'node', index: extraRow.value[0] }, `node row ${extraRow.value[0]}: stored but its entry is in no block`)
+    if (head === null ? blocks !== 0 : head.height !== blocks - 1 || head.size !== compact.size || head.blockHash !== prevHash || head.root !== bytesToHex(compact.root())) {
+      throw new AuditFailure({ what: 'head', index: blocks - 1 }, 'the log head does not match the last block')
+    }
+    opts.onProgress?.(compact.size, total)
+    return report()
+  } catch (e) {
+    if (!(e instanceof AuditFailure)) throw e
+    return { ...report(), ok: false, error: e.message, position: e.position }
+  }
+}
+
+function parseHeader(bytes: Uint8Array, height: number): BlockHeader {
+  let header: BlockHeader
+  try {
+    header = JSON.parse(utf8Decoder.decode(bytes)) as BlockHeader
+  } catch {
+    throw new AuditFailure({ what: 'block', index: height }, `block ${height}: header is not valid JSON`)
+  }
+  if (!equalBytes(canonicalBytes(header), bytes)) throw new AuditFailure({ what: 'block', index: height }, `block ${height}: header is not canonical JSON`)
+  return header
+}
+
+function checkStatement(bytes: Uint8Array, index: number): void {
+  let value: unknown
+  try {
+    value = JSON.parse(utf8Decoder.decode(bytes))
+  } catch {
+    throw new AuditFailure({ what: 'entry', index }, `entry ${index}: statement is not valid JSON`)
+  }
+  if (!isStatement(value) || !equalBytes(canonicalBytes(value), bytes)) {
+    throw new AuditFailure({ what: 'entry', index }, `entry ${index}: statement is not a canonical v1 statement`)
+  }
+}

@@ -1,0 +1,40 @@
+import type { FastifyInstance } from 'fastify'
+import { Type } from '@sinclair/typebox'
+import { ProblemError } from '../problems.ts'
+import { BusinessId, DataCategory, Rfc3339, isRealTime } from '../schemas/records.ts'
+import { ReceiptSchema, problemResponses } from '../schemas/responses.ts'
+
+export default async function authorizationRoutes(app: FastifyInstance): Promise<void> {
+  app.get('/v1/authorizations/:id/status', {
+    config: { roles: ['auditor', 'court', 'admin'] },
+    schema: {
+      summary: 'Was this authorization in force at a moment, for a data category and purpose? With the receipts that prove it.',
+      tags: ['consent'],
+      security: [{ bearer: [] }],
+      params: Type.Object({ id: BusinessId }),
+      querystring: Type.Object({
+        at: Type.Optional(Rfc3339),
+        category: Type.Optional(DataCategory),
+        purpose: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
+      }, { additionalProperties: false }),
+      response: {
+        200: Type.Object({
+          status: Type.Union(['active', 'expired', 'revoked', 'not-yet-valid', 'not-covered'].map((s) => Type.Literal(s))),
+          reason: Type.String(),
+          at: Type.String(),
+          authorization: ReceiptSchema,
+          revocation: Type.Union([ReceiptSchema, Type.Null()]),
+          checkpoint: Type.String(),
+        }),
+        ...problemResponses,
+        410: problemResponses[404],
+      },
+    },
+  }, async (request) => {
+    const { id } = request.params as { id: string }
+    const q = request.query as { at?: string; category?: string; purpose?: string }
+    if (q.at !== undefined && !isRealTime(q.at)) throw new ProblemError('validation', 'at: not a real date-time')
+    const at = q.at ?? new Date().toISOString()
+    return app.ledger.authorizationStatus(id, { at, category: q.category, purpose: q.purpose })
+  })
+}
