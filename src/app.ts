@@ -18,6 +18,7 @@ import subjectRoutes from './routes/subjects.ts'
 import evidenceRoutes from './routes/evidence.ts'
 import authorizationRoutes from './routes/authorizations.ts'
 import erasureRoutes from './routes/erasure.ts'
+import exportRoutes from './routes/export.ts'
 
 export interface BuildOptions {
   logger?: FastifyServerOptions['logger']
@@ -53,5 +54,6 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await app.register(evidenceRoutes)
   await app.register(authorizationRoutes)
   await app.register(erasureRoutes)
+  await app.register(exportRoutes)
   return app
 }

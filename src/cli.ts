@@ -55,6 +55,47 @@ program.command('verify')
     process.exitCode = runVerify(file, o)
   })
 
+program.command('audit')
+  .description('re-verify the whole log in DATA_DIR: every leaf, node, block link and checkpoint (stop the service first)')
+  .option('--key <vkey...>', 'verifier key(s) to accept; default: the keys in DATA_DIR/keys')
+  .option('--strict', 'also parse every statement and insist on canonical v1 form')
+  .option('--json', 'machine-readable report')
+  .action(async (o: { key?: string[]; json?: boolean; strict?: boolean }) => {
+    const { runAudit } = await import('./commands/audit.ts')
+    process.exitCode = await runAudit(o)
+  })
+
+program.command('monitor')
+  .description('watch a ledger\'s checkpoints and alert on a bad signature, a shrinking tree or a fork')
+  .argument('<url>', 'base URL of the ledger, e.g. http://127.0.0.1:3000')
+  .requiredOption('--key <vkey>', 'the ledger verifier key, or a file containing it')
+  .option('--state <file>', 'where the last accepted checkpoint is kept', 'monitor-state.json')
+  .option('--interval <seconds>', 'poll interval', '30')
+  .option('--once', 'check once and exit: 0 ok, 2 alert')
+  .action(async (url: string, o: { key: string; state: string; once?: boolean; interval: string }) => {
+    const { runMonitor } = await import('./commands/monitor.ts')
+    process.exitCode = await runMonitor(url, o)
+  })
+
+program.command('export')
+  .description('write a backup of the log: through a running service (--url, admin token) or from a stopped DATA_DIR')
+  .requiredOption('--out <file>', 'backup file to create (must not exist)')
+  .option('--url <url>', 'running service to export from, e.g. http://127.0.0.1:3000')
+  .option('--token <jwt>', 'admin bearer token for --url (default: env EVIDENCE_LEDGER_TOKEN)')
+  .action(async (o: { out: string; url?: string; token?: string }) => {
+    const { runExport } = await import('./commands/backup.ts')
+    process.exitCode = await runExport({ ...o, token: o.token ?? process.env.EVIDENCE_LEDGER_TOKEN })
+  })
+
+program.command('import')
+  .description('restore a backup into an empty DATA_DIR, re-verifying every block; refuses on any mismatch')
+  .argument('<file>', 'backup file')
+  .option('--key <vkey...>', 'verifier key(s) to check checkpoints with; default: the keys in DATA_DIR/keys')
+  .action(async (file: string, o: { key?: string[] }) => {
+    const { runImport } = await import('./commands/backup.ts')
+    process.exitCode = await runImport(file, o)
+  })
+
 function fail(message: string): never {
   console.error(`evidence-ledger: ${message}`)
   process.exit(2)
