@@ -51,6 +51,10 @@ export async function auditLog(store: LedgerStore, opts: AuditOptions): Promise<
     for await (const [height, bytes] of store.scanBlocks()) {
       const header = parseHeader(bytes, height)
       if (header.height !== height) throw new AuditFailure({ what: 'block', index: height }, `block ${height}: header says height ${header.height}`)
+      if (prev !== null && header.prev !== prevHash) {
+        // The earlier header is the likelier culprit: its bytes are what the hash covers.
+        throw new AuditFailure({ what: 'block', index: height - 1 }, `block ${height - 1}: its header hashes to ${prevHash}, but block ${height} links to ${header.prev}`)
+      }
       if (!verifyBlockLink(prev, header)) {
         throw new AuditFailure({ what: 'block', index: height }, `block ${height}: does not link to block ${height - 1} (prev, first or size wrong)`)
       }
