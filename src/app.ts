@@ -19,6 +19,7 @@ import evidenceRoutes from './routes/evidence.ts'
 import authorizationRoutes from './routes/authorizations.ts'
 import erasureRoutes from './routes/erasure.ts'
 import exportRoutes from './routes/export.ts'
+import verifyPageRoutes from './routes/verify-page.ts'
 
 export interface BuildOptions {
   logger?: FastifyServerOptions['logger']
@@ -55,5 +56,6 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await app.register(authorizationRoutes)
   await app.register(erasureRoutes)
   await app.register(exportRoutes)
+  await app.register(verifyPageRoutes)
   return app
 }
