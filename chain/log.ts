@@ -83,8 +83,8 @@ export class Log implements NodeReader {
   #queue: Pending[] = []
   #writing: Promise<void> | null = null
   #closed = false
-  #pinned = new Map<string, Uint8Array>()
-  #recent = new Map<string, Uint8Array>()
+  #pinned = new Map<number, Uint8Array>()
+  #recent = new Map<number, Uint8Array>()
   #blocks = new Map<number, CachedBlock>()
   #lastTime = 0
   onBlock: ((stats: BlockStats) => void) | null = null
@@ -394,8 +394,9 @@ export class Log implements NodeReader {
   }
 }
 
-function nodeKey(id: NodeId): string {
-  return `${id.level}:${id.index}`
+/** Numeric cache key: no string per lookup (indexes stay far below 2^47). */
+function nodeKey(id: NodeId): number {
+  return id.index * 64 + id.level
 }
 
 function canonicalBytesOf(json: Uint8Array): Uint8Array {

@@ -1,6 +1,7 @@
 // Storage driver interface and its LevelDB implementation (DESIGN §4). Callers see only
 // LedgerStore, so another driver (PostgreSQL, …) can be added without touching them.
 import { Level } from 'level'
+import './hash-node.ts'
 import type { NodeId, NodeReader, StoredNode } from './tree.ts'
 import { bytesToHex, utf8Decoder, utf8ToBytes } from './encoding.ts'
 

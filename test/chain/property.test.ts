@@ -7,7 +7,7 @@ import { verifyCheckpoint, verifyConsistency, verifyInclusion } from '../../chai
 import { openLog, request, tempDir, testSigner } from '../helpers/fixtures.ts'
 
 const flip = (b: Uint8Array, at: number, bit: number): Uint8Array => {
-  const c = b.slice()
+  const c = new Uint8Array(b) // a copy: Buffer#slice would share memory
   c[at % c.length] ^= 1 << bit
   return c
 }
