@@ -56,6 +56,11 @@ async function authPlugin(app: FastifyInstance, opts: AuthOptions): Promise<void
     } catch (e) {
       throw new ProblemError('unauthorized', tokenFailure(e))
     }
+    // The subject becomes the statement's submitter: it must be printable, bounded text.
+    if (typeof payload.sub !== 'string' || payload.sub.length === 0 || payload.sub.length > 256 ||
+        !payload.sub.isWellFormed() || /[\u0000-\u001f\u007f]/.test(payload.sub)) {
+      throw new ProblemError('unauthorized', 'token subject must be 1–256 printable characters')
+    }
     const roles = Array.isArray(payload.roles) ? payload.roles.filter((r): r is Role => (ROLES as readonly unknown[]).includes(r)) : []
     const principal: Principal = { sub: String(payload.sub), roles }
     if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!)

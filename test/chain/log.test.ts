@@ -130,3 +130,14 @@ t.test('a log signed by a retired key opens when that key is listed as retired',
   t.ok(r1 && verifyReceipt(r1, old.vkey).every((s) => s.ok), 'old receipts still verify with the old key')
   await rotated.close()
 })
+
+t.test('the statement fast path is byte-identical to the RFC 8785 canonicalizer', async (t) => {
+  const { default: fc } = await import('fast-check')
+  const { statementBytes } = await import('../../chain/statement.ts')
+  const text = fc.string({ unit: 'grapheme', maxLength: 40 })
+  fc.assert(fc.property(text, text, text, text, fc.array(fc.string({ maxLength: 64 }), { maxLength: 3 }), (id, subject, submitter, time, refs) => {
+    const s = { v: 1 as const, kind: 'evidence' as const, id, subject, commitment: 'sha256:' + '0'.repeat(64), submitter, time, refs }
+    t.same(Buffer.from(statementBytes(s)), Buffer.from(canonicalBytes(s)))
+  }), { numRuns: 500 })
+  t.throws(() => statementBytes({ v: 1, kind: 'evidence', id: 'a\ud800', subject: 's', commitment: 'c', submitter: 'x', time: 't', refs: [] }), /well-formed/)
+})

@@ -1,0 +1,85 @@
+// Realistic statements and a shared large log for the benches.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { randomBytes, createHash } from 'node:crypto'
+import { signerFromSeed } from '../chain/checkpoint.ts'
+import { LevelStore } from '../chain/store.ts'
+import { Log, type AppendRequest } from '../chain/log.ts'
+import { canonicalBytes, recordCommitment, usccCheckChar } from '../chain/statement.ts'
+
+export const ORIGIN = 'bench.example/ledger'
+export const SEED = createHash('sha256').update('evidence-ledger bench key').digest()
+export const signer = () => signerFromSeed(ORIGIN, SEED)
+
+export function uscc(n: number): string {
+  const first17 = '91410100' + String(n % 1e9).padStart(9, '0')
+  return first17 + usccCheckChar(first17)
+}
+
+/** A data-authorization append request with a ~500-byte payload (statement ≈ 300 bytes). */
+export function benchRequest(i: number, withPayload = true): AppendRequest {
+  const record = {
+    authorizationId: `AUTH-2026-${String(i).padStart(9, '0')}`,
+    grantor: { uscc: uscc(i % 100_000), name: '郑州示例科技有限公司第' + (i % 1000) + '分公司' },
+    grantee: { institutionCode: 'C1234567890', name: '郑州银行股份有限公司' },
+    dataCategories: ['tax', 'invoice'],
+    purpose: 'pre-credit assessment for inclusive SME lending',
+    validFrom: '2026-11-23T00:00:00Z',
+    validUntil: '2027-11-23T00:00:00Z',
+    consentMethod: 'e-signature',
+    consentTextSha256: 'ab'.repeat(32),
+  }
+  const salt = randomBytes(32)
+  return {
+    kind: 'data-authorization',
+    id: record.authorizationId,
+    subject: record.grantor.uscc,
+    commitment: recordCommitment(salt, record),
+    submitter: 'zhr-platform',
+    refs: [],
+    fingerprint: createHash('sha256').update(record.authorizationId).digest(),
+    payload: withPayload ? canonicalBytes({ record, salt: salt.toString('base64') }) : undefined,
+  }
+}
+
+export function tempDir(prefix: string): { dir: string; remove(): void } {
+  const dir = mkdtempSync(join(tmpdir(), prefix))
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) }
+}
+
+export async function openBenchLog(dir: string): Promise<Log> {
+  const store = new LevelStore(dir)
+  await store.open()
+  return Log.open({ store, origin: ORIGIN, signer: signer() })
+}
+
+let big: Promise<{ dir: string; size: number; buildSeconds: number }> | null = null
+
+/** One large log (BENCH_BIG entries, default 1,000,000) shared by the core and audit benches. */
+export function bigLog(): Promise<{ dir: string; size: number; buildSeconds: number }> {
+  big ??= (async () => {
+    const size = Number(process.env.BENCH_BIG ?? 1_000_000)
+    const { dir, remove } = tempDir('el-bench-big-')
+    process.on('exit', remove)
+    const log = await openBenchLog(dir)
+    const started = performance.now()
+    const group = 20_000
+    for (let i = 0; i < size; i += group) {
+      await log.append(Array.from({ length: Math.min(group, size - i) }, (_, k) => benchRequest(i + k, false)))
+      if ((i / group) % 10 === 0) process.stderr.write(`\r  building ${size.toLocaleString()}-entry log: ${Math.round((i / size) * 100)}%`)
+    }
+    process.stderr.write('\r' + ' '.repeat(60) + '\r')
+    await log.close()
+    return { dir, size, buildSeconds: (performance.now() - started) / 1000 }
+  })()
+  return big
+}
+
+export function ratio(value: number, baseline: number): string {
+  return `${(value / baseline).toFixed(2)}×`
+}
+
+export function fmt(n: number): string {
+  return Math.round(n).toLocaleString('en-US')
+}
