@@ -1,0 +1,13 @@
+// Load generator process for bench/http.ts: autocannon with a fresh record id per request
+// (its own --idReplacement breaks Content-Length here). Prints one JSON result line.
+import { readFileSync } from 'node:fs'
+import autocannon from 'autocannon'
+
+const o = JSON.parse(readFileSync(process.argv[2], 'utf8')) as { url: string; connections: number; seconds: number; headers: Record<string, string>; body: string }
+let n = 0
+const result = await autocannon({
+  url: o.url, connections: o.connections, duration: o.seconds, method: 'POST',
+  headers: { 'content-type': 'application/json', ...o.headers },
+  requests: [{ setupRequest: (req: autocannon.Request) => ({ ...req, body: o.body.replaceAll('[<id>]', `${process.pid}-${n++}`) }) }],
+})
+process.stdout.write(JSON.stringify({ rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors, non2xx: result.non2xx }) + '\n')
