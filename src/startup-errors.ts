@@ -9,11 +9,12 @@ export function describeStartupError(e: unknown): string {
   const code = err.code ?? err.cause?.code
   const path = err.path ?? err.cause?.path
   if (code === 'EADDRINUSE') return `port is already in use (${err.message}); set PORT to a free port`
-  if (code === 'EACCES' || code === 'EROFS' || code === 'EPERM') {
+  if (code === 'EACCES' || code === 'EROFS' || code === 'EPERM' || code === 'ENOTDIR') {
     return `cannot write ${path ?? 'the data directory'} (${code}); check DATA_DIR and its permissions`
   }
   if (code === 'LEVEL_DATABASE_NOT_OPEN' || code === 'LEVEL_LOCKED') {
     const inner = err.cause?.message ?? err.message
+    if (/read-only file system/i.test(inner)) return `cannot write the data directory: it is on a read-only file system (${inner}); check DATA_DIR`
     if (/lock/i.test(inner)) return `the data directory is in use by another evidence-ledger process (${inner})`
     return `cannot open the ledger database: ${inner}; is DATA_DIR corrupted or read-only?`
   }

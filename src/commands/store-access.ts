@@ -12,7 +12,7 @@ export async function openStore(dataDir: string, mustExist: boolean): Promise<Le
     await store.open()
   } catch (e) {
     const cause = (e as { cause?: Error }).cause?.message ?? (e as Error).message
-    if (/lock/i.test(cause)) throw new Error(`${dataDir} is in use by a running service; stop it first, or use --url to go through the service`)
+    if (/lock/i.test(cause) && !/read-only/i.test(cause)) throw new Error(`${dataDir} is in use by a running service; stop it first, or use --url to go through the service`)
     throw new Error(`cannot open the ledger in ${dataDir}: ${cause}`)
   }
   return store
