@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import type { Config } from './config.ts'
 import { loadCheckpointKeys, loadTokenKey } from './keys.ts'
-import errors from '../plugins/errors.ts'
+import errors, { sendProblemReply } from '../plugins/errors.ts'
 import auth from '../plugins/auth.ts'
 import ledger from '../plugins/ledger.ts'
 import metrics from '../plugins/metrics.ts'
@@ -40,6 +40,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     // Fastify's default strips unknown fields silently; we reject them instead.
     ajv: { customOptions: { removeAdditional: false, allErrors: false } },
     return503OnClosing: true,
+    // Router-level errors (a malformed %-escape in the path) never reach setErrorHandler.
+    frameworkErrors: (err, request, reply) => sendProblemReply(reply, request, 'validation', err.code === 'FST_ERR_BAD_URL' ? 'malformed URL encoding in the path' : err.message),
     forceCloseConnections: 'idle',
   })
   await app.register(errors)
