@@ -1,6 +1,8 @@
 // `evidence-ledger export` / `import`: backup while serving (through the service's
 // /v1/export) or from a stopped DATA_DIR, and a restore that re-verifies everything.
-import { createReadStream, createWriteStream, existsSync } from 'node:fs'
+import { createReadStream, createWriteStream, existsSync, renameSync, rmSync } from 'node:fs'
+import { LevelStore } from '../../chain/store.ts'
+import { storePath } from '../app.ts'
 import { createInterface } from 'node:readline'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
@@ -40,16 +42,27 @@ export async function runImport(file: string, opts: { key?: string[] }): Promise
     const k = loadCheckpointKeys(config.dataDir, config.origin, false)
     return [k.signer.vkey, ...k.retired]
   })()
-  const store = await openStore(config.dataDir, false)
+  const final = storePath(config.dataDir)
+  if (existsSync(final)) throw new Error(`${config.dataDir} already holds a log; restore into an empty DATA_DIR`)
+  // Restore beside the real location and rename at the end: a refused or interrupted
+  // import leaves no half-restored log for the service to start on.
+  const staging = `${final}.importing`
+  rmSync(staging, { recursive: true, force: true })
+  const store = new LevelStore(staging)
+  await store.open()
   const bar = progressBar('import')
   try {
     const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity })
     const r = await restoreLines(lines, store, { vkeys, onProgress: (d, t) => bar.update(d, t) })
     bar.stop()
+    await store.close()
+    renameSync(staging, final)
     process.stdout.write(`restored and verified ${r.size} entries in ${r.height + 1} blocks, root ${r.root}\n`)
     return 0
-  } finally {
+  } catch (e) {
     bar.stop()
-    await store.close()
+    await store.close().catch(() => undefined)
+    rmSync(staging, { recursive: true, force: true })
+    throw e
   }
 }
