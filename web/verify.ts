@@ -86,15 +86,20 @@ function render(l: Loaded): void {
     const rec = l.doc.record
     if (rec && typeof rec === 'object') for (const [k, v] of Object.entries(rec)) rows.push([FIELD_LABELS[k] ? `${FIELD_LABELS[k]} ${k}` : k, typeof v === 'string' ? v : JSON.stringify(v)])
   }
-  $('record').replaceChildren(...rows.flatMap(([k, v]) => {
+  $('record').replaceChildren(...definitionList(rows))
+  ;($('print') as HTMLButtonElement).disabled = false
+  renderCertificate(l)
+}
+
+/** <dt>/<dd> pairs; textContent only, so record text can never inject markup. */
+function definitionList(rows: [string, string][]): HTMLElement[] {
+  return rows.flatMap(([k, v]) => {
     const dt = document.createElement('dt')
     dt.textContent = k
     const dd = document.createElement('dd')
     dd.textContent = v
     return [dt, dd]
-  }))
-  ;($('print') as HTMLButtonElement).disabled = false
-  renderCertificate(l)
+  })
 }
 
 function renderCertificate(l: Loaded): void {
@@ -108,13 +113,7 @@ function renderCertificate(l: Loaded): void {
     ['条目序号 Entry index', String(l.doc.entry.index)],
     ['树大小 Tree size', checkpointSize(l.doc)],
   ]
-  $('cert-fields').replaceChildren(...fields.flatMap(([k, v]) => {
-    const dt = document.createElement('dt')
-    dt.textContent = k
-    const dd = document.createElement('dd')
-    dd.textContent = v
-    return [dt, dd]
-  }))
+  $('cert-fields').replaceChildren(...definitionList(fields))
   $('cert-checkpoint').textContent = `检查点 Checkpoint\n${l.doc.checkpoint}`
   $('cert-verdict').textContent = l.ok ? '本页核验通过：该记录于上述时间存在于账本且未被篡改。Verified in this page.' : '核验失败 Not verified'
   const link = location.protocol.startsWith('http') ? `${location.origin}${location.pathname}` : 'evidence-ledger /verify'
