@@ -12,7 +12,7 @@ import {
 import type { CheckpointSigner } from './checkpoint.ts'
 import { blockHash, GENESIS_PREV, verifyCheckpoint, type BlockHeader, type Receipt } from './verify.ts'
 import { parseVkey } from './note.ts'
-import type { EntryWrite, LedgerStore, LogHead } from './store.ts'
+import type { EntryWrite, ErasedEntry, LedgerStore, LogHead } from './store.ts'
 
 export interface AppendRequest {
   kind: Kind
@@ -26,7 +26,7 @@ export interface AppendRequest {
   /** Canonical {record, salt}, kept off the tree and erasable. */
   payload?: Uint8Array
   /** Erase this entry's payload in the same block (redaction). */
-  erase?: number
+  erase?: ErasedEntry
 }
 
 export type AppendOutcome =
@@ -225,7 +225,7 @@ export class Log implements NodeReader {
     const time = new Date(Math.max(this.#now(), this.#lastTime)).toISOString()
     const entries: EntryWrite[] = []
     const nodes: StoredNode[] = []
-    const erase: number[] = []
+    const erase: ErasedEntry[] = []
     const created: { slot: number; statement: Statement; leaf: Uint8Array; index: number }[] = []
     const outcomes: (AppendOutcome | null)[] = requests.map((r, slot) => {
       const k = `${r.kind}\u0000${r.id}`

@@ -26,13 +26,20 @@ export interface EntryWrite {
   refIndexes: number[]
 }
 
+/** An entry whose payload a redaction erases. */
+export interface ErasedEntry {
+  index: number
+  kind: string
+  id: string
+}
+
 export interface BlockWrite {
   height: number
   header: Uint8Array
   checkpoint: string
   entries: EntryWrite[]
   nodes: StoredNode[]
-  erasePayloads: number[]
+  erasePayloads: ErasedEntry[]
   head: LogHead
 }
 
@@ -172,7 +179,14 @@ export class LevelStore implements LedgerStore {
       if (e.payload) batch.put(keys.payload(e.index), e.payload)
     }
     for (const [row, hashes] of nodeRows(b.nodes)) batch.put(keys.nodeRow(row), hashes)
-    for (const i of b.erasePayloads) batch.del(keys.payload(i))
+    for (const e of b.erasePayloads) {
+      batch.del(keys.payload(e.index))
+      // The content fingerprint is an unsalted hash of the record: erase it too, so the
+      // erased record cannot be confirmed by guessing. A replay then meets a conflict.
+      const row = new Uint8Array(8 + 32)
+      row.set(u64(e.index))
+      batch.put(keys.kindId(e.kind, e.id), row)
+    }
     batch.put(keys.block(b.height), b.header)
     batch.put(keys.checkpoint(b.height), utf8ToBytes(b.checkpoint))
     batch.put(keys.head(), utf8ToBytes(JSON.stringify(b.head)))

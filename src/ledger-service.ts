@@ -179,7 +179,7 @@ export class LedgerService {
       refs: [{ index: target.index, leafHash: target.leafHash }],
       payload: canonicalBytes({ record, salt: toBase64(salt) }),
       fingerprint: sha256(canonicalBytes({ kind: 'redaction', id: redactionId, record })),
-      erase: target.index,
+      erase: { index: target.index, kind, id },
     }])
     // A concurrent erase of the same entry won the race: nothing was written by this one.
     if (outcome.status !== 'created') throw new ProblemError('conflict', `${kind} ${id} was already erased`)

@@ -98,3 +98,16 @@ t.test('seed flow: authorize, check before pre-credit, revoke, query over time, 
   t.ok(report.ok, `audit is clean after erasure: ${report.error ?? ''}`)
   t.equal(report.entries, app.ledger.log.size)
 })
+
+t.test('after erasure the record cannot be confirmed by replaying it: the content fingerprint is gone too', async (t) => {
+  const { app, auth } = await makeApp(t)
+  const bank = await auth('submitter')
+  const body = { kind: 'evidence', record: sampleRecords(5).evidence }
+  t.equal((await app.inject({ method: 'POST', url: '/v1/records', headers: bank, payload: body })).statusCode, 201)
+  t.equal((await app.inject({ method: 'POST', url: '/v1/records', headers: bank, payload: body })).statusCode, 200, 'before erasure a replay is recognized')
+  const erased = await app.inject({ method: 'DELETE', url: '/v1/records/evidence/EV-5/payload', headers: await auth('admin'), payload: { reason: 'PIPL' } })
+  t.equal(erased.statusCode, 201)
+  const row = await app.ledger.log.store.byKindId('evidence', 'EV-5')
+  t.same([...row!.fingerprint], Array(32).fill(0), 'the fingerprint row is zeroed')
+  t.equal((await app.inject({ method: 'POST', url: '/v1/records', headers: bank, payload: body })).statusCode, 409, 'the same record no longer matches')
+})
