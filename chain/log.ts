@@ -6,7 +6,7 @@ import { bytesToHex, equalBytes, hexToBytes } from './encoding.ts'
 import { canonicalBytes, statementBytes, parseStatement, type Kind, type Statement } from './statement.ts'
 import { EMPTY_ROOT, leafHash } from './hash.ts'
 import {
-  CompactRange, consistencyProof, inclusionProof, rootAt,
+  CompactRange, consistencyProof, foldRange, inclusionProof, inclusionRanges, rangeNodes, rootAt,
   type NodeId, type NodeReader, type StoredNode,
 } from './tree.ts'
 import type { CheckpointSigner } from './checkpoint.ts'
@@ -276,11 +276,17 @@ export class Log implements NodeReader {
       this.#lastTime = Date.parse(time)
       this.#rememberBlock(height, this.#latest)
       for (const n of nodes) this.#cacheNode(n.id, n.hash)
+      // Entries of one block share most of their proof: compute the range hashes once,
+      // synchronously, from the node cache that this very block just filled.
+      const memo = new Map<string, Uint8Array>()
       for (const c of created) {
+        const hashes = this.#cachedProof(c.index, header.size, memo)
         outcomes[c.slot] = {
           status: 'created',
           index: c.index,
-          receipt: await this.#receipt(c.index, c.statement, c.leaf, height, this.#latest),
+          receipt: hashes
+            ? this.#receiptFrom(c.index, c.statement, c.leaf, height, this.#latest, hashes)
+            : await this.#receipt(c.index, c.statement, c.leaf, height, this.#latest),
         }
       }
     }
@@ -346,7 +352,10 @@ export class Log implements NodeReader {
   }
 
   async #receipt(index: number, statement: Statement, leaf: Uint8Array, height: number, b: CachedBlock): Promise<Receipt> {
-    const proof = await inclusionProof(this, index, b.header.size)
+    return this.#receiptFrom(index, statement, leaf, height, b, await inclusionProof(this, index, b.header.size))
+  }
+
+  #receiptFrom(index: number, statement: Statement, leaf: Uint8Array, height: number, b: CachedBlock, proof: Uint8Array[]): Receipt {
     return {
       entry: { index, leafHash: bytesToHex(leaf) },
       statement,
@@ -354,6 +363,27 @@ export class Log implements NodeReader {
       checkpoint: b.checkpoint,
       inclusion: { treeSize: b.header.size, hashes: proof.map(bytesToHex) },
     }
+  }
+
+  /** The inclusion proof from cached nodes only, or null if one is not cached. */
+  #cachedProof(index: number, size: number, memo: Map<string, Uint8Array>): Uint8Array[] | null {
+    const out: Uint8Array[] = []
+    for (const r of inclusionRanges(index, size)) {
+      const key = `${r.begin}:${r.end}`
+      let h = memo.get(key)
+      if (!h) {
+        const parts: Uint8Array[] = []
+        for (const id of rangeNodes(r.begin, r.end)) {
+          const n = this.#cachedNode(id)
+          if (!n) return null
+          parts.push(n)
+        }
+        h = foldRange(parts)
+        memo.set(key, h)
+      }
+      out.push(h)
+    }
+    return out
   }
 
   async indexOfLeaf(hex: string): Promise<number | undefined> {
