@@ -34,9 +34,11 @@ const normalize = (s: string) => s.normalize('NFC').trim()
 /**
  * Precedence: not-covered (the question is outside the grant, at any time) → expired (at or
  * after validUntil the grant is over whatever else happened) → revoked (at or after the
- * revocation's ledger time) → not-yet-valid → active. Boundaries: validFrom inclusive, validUntil exclusive, revocation effective from
- * its ledger time inclusive. Consent starts at the later of validFrom and the
- * authorization's own ledger time, so a back-dated validFrom proves nothing earlier.
+ * revocation's ledger time) → not-yet-valid → active. Boundaries: validFrom inclusive,
+ * validUntil exclusive, revocation effective from its ledger time inclusive, all compared
+ * in whole milliseconds (the precision of ledger times). Consent starts at the later of
+ * validFrom and the authorization's own ledger time, so a back-dated validFrom proves
+ * nothing earlier.
  */
 export function authorizationStatus(f: ConsentFacts, q: ConsentQuery): ConsentAnswer {
   const at = Date.parse(q.at)
@@ -44,7 +46,9 @@ export function authorizationStatus(f: ConsentFacts, q: ConsentQuery): ConsentAn
     return { status: 'not-covered', reason: `category ${q.category} is not among ${f.terms.dataCategories.join(', ')}` }
   }
   if (q.purpose !== undefined && normalize(q.purpose) !== normalize(f.terms.purpose)) {
-    return { status: 'not-covered', reason: `purpose "${q.purpose}" is not the authorized purpose "${f.terms.purpose}"` }
+    // The authorized purpose is not echoed: unlike categories and dates it cannot be found
+    // by probing, and auditors do not read payloads (docs/consent.md).
+    return { status: 'not-covered', reason: 'the purpose asked about is not the authorized purpose' }
   }
   const until = Date.parse(f.terms.validUntil)
   const revoked = f.revokedAt === null ? Infinity : Date.parse(f.revokedAt)
