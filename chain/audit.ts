@@ -41,8 +41,8 @@ export async function auditLog(store: LedgerStore, opts: AuditOptions): Promise<
   const head = await store.head()
   const total = head?.size ?? 0
   const compact = new CompactRange(0, [])
-  const entries = store.scanEntries()[Symbol.asyncIterator]()
-  const rows = store.scanNodeRows()[Symbol.asyncIterator]()
+  const entries = chunked(store.scanEntryChunks())
+  const rows = chunked(store.scanNodeRowChunks())
   let blocks = 0
   let prev: BlockHeader | null = null
   let prevHash = ''
@@ -109,6 +109,26 @@ export async function auditLog(store: LedgerStore, opts: AuditOptions): Promise<
     if (!(e instanceof AuditFailure)) throw e
     return { ...report(), ok: false, error: e.message, position: e.position }
   }
+}
+
+/** Pulls items one by one out of a chunked scan, awaiting only when a chunk runs out. */
+function chunked<T>(source: AsyncIterable<T[]>): { next(): Promise<IteratorResult<T>> | IteratorResult<T> } {
+  const it = source[Symbol.asyncIterator]()
+  let chunk: T[] = []
+  let i = 0
+  let done = false
+  const refill = async (): Promise<IteratorResult<T>> => {
+    while (i >= chunk.length && !done) {
+      const r = await it.next()
+      if (r.done) done = true
+      else {
+        chunk = r.value
+        i = 0
+      }
+    }
+    return i < chunk.length ? { done: false, value: chunk[i++] } : { done: true, value: undefined }
+  }
+  return { next: () => (i < chunk.length ? { done: false, value: chunk[i++] } : refill()) }
 }
 
 function parseHeader(bytes: Uint8Array, height: number): BlockHeader {

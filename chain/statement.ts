@@ -31,9 +31,7 @@ const COMMITMENT = /^sha256:[0-9a-f]{64}$/
 
 /** RFC 8785 canonical JSON as UTF-8 bytes. */
 export function canonicalBytes(value: unknown): Uint8Array {
-  const text = canonicalize(value)
-  if (text === undefined) throw new TypeError('value has no JSON form')
-  return utf8ToBytes(text)
+  return utf8ToBytes(canonicalText(value))
 }
 
 /**
@@ -62,9 +60,21 @@ export function statementLeafHash(statement: Statement): Uint8Array {
   return leafHash(statementBytes(statement))
 }
 
+/** RFC 8785 canonical JSON text. */
+export function canonicalText(value: unknown): string {
+  const text = canonicalize(value)
+  if (text === undefined) throw new TypeError('value has no JSON form')
+  return text
+}
+
 /** commitment = SHA-256(salt ‖ canonical(record)), written "sha256:<hex>". */
 export function recordCommitment(salt: Uint8Array, record: unknown): string {
-  return 'sha256:' + bytesToHex(sha256(concatBytes(salt, canonicalBytes(record))))
+  return commitmentOfCanonical(salt, canonicalBytes(record))
+}
+
+/** The same commitment when the caller already holds the record's canonical bytes. */
+export function commitmentOfCanonical(salt: Uint8Array, canonicalRecord: Uint8Array): string {
+  return 'sha256:' + bytesToHex(sha256(concatBytes(salt, canonicalRecord)))
 }
 
 export function isCommitment(value: unknown): value is string {

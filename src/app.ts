@@ -6,6 +6,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import type { Config } from './config.ts'
 import { loadCheckpointKeys, loadTokenKey } from './keys.ts'
 import errors, { sendProblemReply } from '../plugins/errors.ts'
+import shutdown from '../plugins/shutdown.ts'
 import auth from '../plugins/auth.ts'
 import ledger from '../plugins/ledger.ts'
 import metrics from '../plugins/metrics.ts'
@@ -39,12 +40,14 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     bodyLimit: config.bodyLimit,
     // Fastify's default strips unknown fields silently; we reject them instead.
     ajv: { customOptions: { removeAdditional: false, allErrors: false } },
-    return503OnClosing: true,
+    // plugins/shutdown.ts answers during the drain with a 503 problem+json instead.
+    return503OnClosing: false,
     // Router-level errors (a malformed %-escape in the path) never reach setErrorHandler.
     frameworkErrors: (err, request, reply) => sendProblemReply(reply, request, 'validation', err.code === 'FST_ERR_BAD_URL' ? 'malformed URL encoding in the path' : err.message),
     forceCloseConnections: 'idle',
   })
   await app.register(errors)
+  await app.register(shutdown)
   await app.register(auth, { issuer: config.auth.issuer, audience: config.auth.audience, jwksUrl: config.auth.jwksUrl, devKey })
   await app.register(ledger, { storePath: storePath(config.dataDir), origin: config.origin, keys })
   await app.register(security, { rateLimit: config.rateLimit })

@@ -3,13 +3,13 @@
 // the log's state, and maps outcomes to receipts. Routes call this; this calls chain/.
 import { randomBytes } from 'node:crypto'
 import { sha256 } from '@noble/hashes/sha2.js'
-import { canonicalBytes, parseStatement, recordCommitment, SALT_BYTES, type ClientKind, type Kind, type Statement } from '../chain/statement.ts'
-import { bytesToHex, toBase64, utf8Decoder } from '../chain/encoding.ts'
+import { canonicalBytes, canonicalText, commitmentOfCanonical, parseStatement, recordCommitment, SALT_BYTES, type ClientKind, type Kind, type Statement } from '../chain/statement.ts'
+import { bytesToHex, toBase64, utf8Decoder, utf8ToBytes } from '../chain/encoding.ts'
 import { leafHash } from '../chain/hash.ts'
 import type { AppendRequest, Log } from '../chain/log.ts'
 import type { Receipt } from '../chain/verify.ts'
 import { ProblemError, type ProblemBody } from './problems.ts'
-import { recordId, recordSubject, validateRecordBody, type ParsedBody } from './schemas/records.ts'
+import { recordId, recordSubject, validateRecordBody } from './schemas/records.ts'
 import { authorizationStatus, type ConsentAnswer, type ConsentQuery, type ConsentTerms } from './consent.ts'
 
 export interface NotarizeResult {
@@ -105,16 +105,24 @@ export class LedgerService {
     if (subject === null) throw new Error('unreachable: record without subject')
     let commitment: string
     let payload: Uint8Array | undefined
+    let content: string
     if (body.mode === 'record') {
+      // Canonicalize once: the commitment, the stored payload and the fingerprint share it.
+      const text = canonicalText(body.record)
       const salt = randomBytes(SALT_BYTES)
-      commitment = recordCommitment(salt, body.record)
-      payload = canonicalBytes({ record: body.record, salt: toBase64(salt) })
+      commitment = commitmentOfCanonical(salt, utf8ToBytes(text))
+      // JCS of {record, salt}: keys in order, the record already canonical.
+      payload = utf8ToBytes(`{"record":${text},"salt":${JSON.stringify(toBase64(salt))}}`)
+      content = `record\n${text}`
     } else {
       commitment = body.commitment
+      content = `commitment\n${commitment}`
     }
     return {
       kind: body.kind, id, subject, commitment, submitter, refs, payload,
-      fingerprint: fingerprint(body, id, subject, submitter),
+      // Same kind, id, subject, submitter and content ⇒ same fingerprint ⇒ idempotent
+      // replay. Newlines cannot occur in the first four (schemas and auth forbid them).
+      fingerprint: sha256(utf8ToBytes(`${body.kind}\n${id}\n${subject}\n${submitter}\n${content}`)),
     }
   }
 
@@ -227,10 +235,4 @@ export class LedgerService {
     const e = await this.log.store.entry(index)
     return e && parseStatement(e.statement)
   }
-}
-
-/** Same kind, id, subject, submitter and content ⇒ same fingerprint ⇒ idempotent replay. */
-function fingerprint(body: ParsedBody, id: string, subject: string, submitter: string): Uint8Array {
-  const content = body.mode === 'record' ? { record: body.record } : { commitment: body.commitment }
-  return sha256(canonicalBytes({ kind: body.kind as ClientKind, id, subject, submitter, ...content }))
 }

@@ -3,10 +3,6 @@ import { Type } from '@sinclair/typebox'
 import { sendProblemReply } from '../../plugins/errors.ts'
 
 export default async function healthRoutes(app: FastifyInstance): Promise<void> {
-  let closing = false
-  app.addHook('preClose', async () => {
-    closing = true
-  })
   app.get('/healthz', {
     schema: { summary: 'Liveness', tags: ['health'], response: { 200: Type.Object({ status: Type.String() }) } },
   }, async () => ({ status: 'ok' }))
@@ -16,7 +12,7 @@ export default async function healthRoutes(app: FastifyInstance): Promise<void> 
       response: { 200: Type.Object({ status: Type.String(), treeSize: Type.Integer(), height: Type.Integer() }) },
     },
   }, async (request, reply) => {
-    if (closing) return sendProblemReply(reply, request, 'unavailable', 'shutting down')
+    if (app.isClosing()) return sendProblemReply(reply, request, 'unavailable', 'shutting down')
     return { status: 'ready', treeSize: app.ledger.log.size, height: app.ledger.log.height }
   })
 }
