@@ -8,9 +8,11 @@ import { uscc } from '../helpers/fixtures.ts'
 import { loadTokenKey } from '../../src/keys.ts'
 import { DEV_ISSUER, DEFAULT_AUDIENCE } from '../../src/config.ts'
 import { ROLES, type Role } from '../../src/tokens.ts'
+import { setTimeout as sleep } from 'node:timers/promises'
 
-interface Endpoint { method: 'GET' | 'POST' | 'DELETE'; url: string; roles: Role[]; payload?: unknown }
+interface Endpoint { method: 'GET' | 'POST' | 'DELETE'; url: string; roles: Role[] | 'public'; payload?: unknown }
 
+/** Every endpoint of DESIGN §5 with the roles that may call it. */
 function endpoints(): Endpoint[] {
   const rec = sampleRecords(1)
   return [
@@ -20,25 +22,79 @@ function endpoints(): Endpoint[] {
     { method: 'GET', url: '/v1/entries/0', roles: ['auditor', 'court', 'admin'] },
     { method: 'GET', url: '/v1/blocks/0', roles: ['auditor', 'court', 'admin'] },
     { method: 'GET', url: `/v1/subjects/${uscc(1)}/entries`, roles: ['auditor', 'court', 'admin'] },
+    { method: 'GET', url: '/v1/authorizations/AUTH-1/status', roles: ['auditor', 'court', 'admin'] },
+    { method: 'GET', url: '/v1/evidence/evidence/EV-1', roles: ['court', 'admin'] },
+    { method: 'GET', url: '/v1/export', roles: ['admin'] },
+    // Last: the one admin call erases EV-3's payload.
+    { method: 'DELETE', url: '/v1/records/evidence/EV-3/payload', roles: ['admin'], payload: { reason: 'PIPL erasure request' } },
+    { method: 'GET', url: '/v1/checkpoint', roles: 'public' },
+    { method: 'GET', url: '/v1/keys', roles: 'public' },
+    { method: 'GET', url: '/.well-known/jwks.json', roles: 'public' },
+    { method: 'GET', url: '/v1/proofs/inclusion?index=0', roles: 'public' },
+    { method: 'GET', url: '/v1/proofs/consistency?from=1&to=2', roles: 'public' },
+    { method: 'GET', url: '/healthz', roles: 'public' },
+    { method: 'GET', url: '/readyz', roles: 'public' },
+    { method: 'GET', url: '/metrics', roles: 'public' },
+    { method: 'GET', url: '/docs/json', roles: 'public' },
   ]
 }
 
-t.test('role × endpoint matrix: no token 401, wrong role 403, right role passes', async (t) => {
+t.test('role × endpoint matrix: no token 401, wrong role 403, right role passes, public needs none', async (t) => {
   const { app, auth } = await makeApp(t)
-  await app.inject({ method: 'POST', url: '/v1/records', headers: await auth('submitter'), payload: { kind: 'evidence', record: sampleRecords(1).evidence } })
+  const submit = await auth('submitter')
+  for (const body of [{ kind: 'evidence', record: sampleRecords(1).evidence }, { kind: 'data-authorization', record: sampleRecords(1)['data-authorization'] }, { kind: 'evidence', record: sampleRecords(3).evidence }]) {
+    t.equal((await app.inject({ method: 'POST', url: '/v1/records', headers: submit, payload: body })).statusCode, 201)
+  }
   for (const e of endpoints()) {
     const none = await app.inject({ method: e.method, url: e.url, payload: e.payload as object })
+    if (e.roles === 'public') {
+      t.equal(none.statusCode, 200, `${e.method} ${e.url} is public`)
+      continue
+    }
     t.equal(none.statusCode, 401, `${e.method} ${e.url} without token`)
     t.equal(none.json().type, 'urn:evidence-ledger:problem:unauthorized')
-    for (const role of ROLES) {
+    const size = app.ledger.log.size
+    for (const role of ROLES.filter((r) => !(e.roles as Role[]).includes(r))) {
       const res = await app.inject({ method: e.method, url: e.url, payload: e.payload as object, headers: await auth(role) })
-      if (e.roles.includes(role)) t.ok(res.statusCode < 400, `${e.method} ${e.url} as ${role}: ${res.statusCode}`)
-      else {
-        t.equal(res.statusCode, 403, `${e.method} ${e.url} as ${role}`)
-        t.equal(res.json().type, 'urn:evidence-ledger:problem:forbidden')
-      }
+      t.equal(res.statusCode, 403, `${e.method} ${e.url} as ${role}`)
+      t.equal(res.json().type, 'urn:evidence-ledger:problem:forbidden')
+    }
+    t.equal(app.ledger.log.size, size, `${e.method} ${e.url}: refused calls wrote nothing`)
+    for (const role of e.roles) {
+      const res = await app.inject({ method: e.method, url: e.url, payload: e.payload as object, headers: await auth(role) })
+      t.ok(res.statusCode >= 200 && res.statusCode < 300, `${e.method} ${e.url} as ${role}: ${res.statusCode} ${res.statusCode >= 300 ? res.body.slice(0, 200) : ''}`)
     }
   }
+  const multi = await app.inject({ url: '/v1/entries/0', headers: await auth(['submitter', 'auditor']) })
+  t.equal(multi.statusCode, 200, 'a token with several roles gets the union')
+})
+  t.equal(unknownRole.statusCode, 401, 'a token from another ledger\'s dev key is refused')
+})
+
+t.test('a cached token stops working when it expires', async (t) => {
+  const { app, dataDir } = await makeApp(t)
+  const key = await loadTokenKey(dataDir, true)
+  const exp = Math.floor(Date.now() / 1000) + 2
+  const token = await new SignJWT({ roles: ['auditor'] }).setProtectedHeader({ alg: 'EdDSA', kid: key.kid })
+    .setIssuer(DEV_ISSUER).setAudience(DEFAULT_AUDIENCE).setSubject('short-lived').setExpirationTime(exp).sign(key.privateKey)
+  const headers = { authorization: `Bearer ${token}` }
+  t.equal((await app.inject({ url: '/v1/entries/0', headers })).statusCode, 404, 'valid: passes auth (no entry 0 yet)')
+  t.equal((await app.inject({ url: '/v1/entries/0', headers })).statusCode, 404, 'second use is served from the cache')
+  await sleep(exp * 1000 - Date.now() + 50)
+  const late = await app.inject({ url: '/v1/entries/0', headers })
+  t.equal(late.statusCode, 401, 'after exp the cached verification is not reused')
+  t.match(late.json().detail, /expired/)
+})
+
+t.test('roles outside the known set grant nothing', async (t) => {
+  const { app, dataDir } = await makeApp(t)
+  const key = await loadTokenKey(dataDir, true)
+  const token = await new SignJWT({ roles: ['root', 'Admin', 42] }).setProtectedHeader({ alg: 'EdDSA', kid: key.kid })
+    .setIssuer(DEV_ISSUER).setAudience(DEFAULT_AUDIENCE).setSubject('x').setExpirationTime('5m').sign(key.privateKey)
+  t.equal((await app.inject({ url: '/v1/entries/0', headers: { authorization: `Bearer ${token}` } })).statusCode, 403)
+  const noRoles = await new SignJWT({}).setProtectedHeader({ alg: 'EdDSA', kid: key.kid })
+    .setIssuer(DEV_ISSUER).setAudience(DEFAULT_AUDIENCE).setSubject('x').setExpirationTime('5m').sign(key.privateKey)
+  t.equal((await app.inject({ url: '/v1/entries/0', headers: { authorization: `Bearer ${noRoles}` } })).statusCode, 403)
 })
 
 t.test('bad tokens are 401: expired, wrong issuer, wrong audience, alg none, tampered, foreign key, garbage', async (t) => {
