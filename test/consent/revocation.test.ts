@@ -1,18 +1,18 @@
 // Revocations through POST /v1/records: bound to their authorization by leaf hash, only by
 // the platform that recorded it, once. Every refusal leaves the log as it was.
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { makeApp, sampleRecords } from '../helpers/app.ts'
 import { uscc } from '../helpers/fixtures.ts'
 
 const FIRM = uscc(606)
 
-async function withAuthorization(t: Parameters<Parameters<typeof t.test>[1]>[0]) {
+async function withAuthorization(t: Test) {
   const h = await makeApp(t)
   const bank = await h.auth('submitter', 'bank-a')
   const authorization = { ...sampleRecords(6, FIRM)['data-authorization'], authorizationId: 'AUTH-REV-1', validFrom: '2020-01-01T00:00:00Z', validUntil: '2099-01-01T00:00:00Z' }
   const res = await h.app.inject({ method: 'POST', url: '/v1/records', headers: bank, payload: { kind: 'data-authorization', record: authorization } })
   t.equal(res.statusCode, 201)
-  const post = (payload: unknown, headers = bank) => h.app.inject({ method: 'POST', url: '/v1/records', headers, payload })
+  const post = (payload: Record<string, unknown>, headers: Record<string, string> = bank) => h.app.inject({ method: 'POST', url: '/v1/records', headers, payload })
   return { ...h, bank, post, authLeaf: res.json().entry.leafHash as string }
 }
 

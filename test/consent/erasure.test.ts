@@ -1,0 +1,143 @@
+// DELETE /v1/records/:kind/:id/payload: PIPL erasure. The record and salt leave the
+// database; the statement, the tree and every proof stay; a redaction entry says who erased
+// what and why. Refusals are problems and write nothing.
+import t, { type Test } from 'tap'
+import { sha256 } from '@noble/hashes/sha2.js'
+import { bytesToHex, fromBase64, hexToBytes, utf8ToBytes } from '../../chain/encoding.ts'
+import { canonicalBytes, recordCommitment } from '../../chain/statement.ts'
+import { LevelStore } from '../../chain/store.ts'
+import { verifyCheckpoint, verifyInclusion } from '../../chain/verify.ts'
+import { makeApp, sampleRecords } from '../helpers/app.ts'
+import { uscc } from '../helpers/fixtures.ts'
+
+const FIRM = uscc(707)
+
+async function setup(t: Test) {
+  const h = await makeApp(t)
+  const bank = await h.auth('submitter', 'bank-a')
+  const admin = await h.auth('admin', 'dpo@bank-a')
+  const records = sampleRecords(7, FIRM)
+  const authorization = { ...records['data-authorization'], validFrom: '2020-01-01T00:00:00Z', validUntil: '2099-01-01T00:00:00Z' }
+  const created = await h.app.inject({ method: 'POST', url: '/v1/records', headers: bank, payload: { kind: 'data-authorization', record: authorization } })
+  t.equal(created.statusCode, 201)
+  const erase = (kind: string, id: string, payload: Record<string, unknown> | undefined, headers: Record<string, string> = admin) =>
+    h.app.inject({ method: 'DELETE', url: `/v1/records/${kind}/${id}/payload`, headers, ...(payload === undefined ? {} : { payload }) })
+  return { ...h, bank, admin, authorization, receipt: created.json(), erase }
+}
+
+t.test('refused erasures are problems and write nothing', async (t) => {
+  const { app, erase, auth } = await setup(t)
+  const size = app.ledger.log.size
+  const cases: [string, Promise<{ statusCode: number; headers: Record<string, unknown> }>, number][] = [
+    ['no body', erase('data-authorization', 'AUTH-7', undefined), 400],
+    ['empty reason', erase('data-authorization', 'AUTH-7', { reason: '' }), 400],
+    ['unknown field', erase('data-authorization', 'AUTH-7', { reason: 'x', also: 1 }), 400],
+    ['reason too long', erase('data-authorization', 'AUTH-7', { reason: 'x'.repeat(501) }), 400],
+    ['redactions are not erasable', erase('redaction', 'data-authorization:AUTH-7', { reason: 'x' }), 400],
+    ['unknown kind', erase('contract', 'AUTH-7', { reason: 'x' }), 400],
+    ['unknown record', erase('data-authorization', 'AUTH-NONE', { reason: 'x' }), 404],
+    ['submitter', erase('data-authorization', 'AUTH-7', { reason: 'x' }, await auth('submitter', 'bank-a')), 403],
+    ['auditor', erase('data-authorization', 'AUTH-7', { reason: 'x' }, await auth('auditor')), 403],
+    ['court', erase('data-authorization', 'AUTH-7', { reason: 'x' }, await auth('court')), 403],
+    ['no token', erase('data-authorization', 'AUTH-7', { reason: 'x' }, {}), 401],
+  ]
+  for (const [name, res, status] of cases) {
+    const r = await res
+    t.equal(r.statusCode, status, name)
+    t.match(r.headers['content-type'], /application\/problem\+json/, `${name}: problem+json`)
+  }
+  t.equal(app.ledger.log.size, size, 'the log did not grow')
+  t.ok(await app.ledger.payload(0), 'the payload is still there')
+})
+
+t.test('the redaction entry: who, what, why — its commitment opens with its own payload', async (t) => {
+  const { app, erase, auth, receipt } = await setup(t)
+  const res = await erase('data-authorization', 'AUTH-7', { reason: 'PIPL art. 47 request #88' })
+  t.equal(res.statusCode, 201)
+  const s = res.json().statement
+  t.same([s.kind, s.id, s.subject, s.submitter, s.refs], ['redaction', 'data-authorization:AUTH-7', FIRM, 'dpo@bank-a', [receipt.entry.leafHash]])
+  const view = (await app.inject({ url: '/v1/records/redaction/data-authorization:AUTH-7', headers: await auth('court') })).json()
+  t.same(view.payload.record, { erasedKind: 'data-authorization', erasedId: 'AUTH-7', erased: receipt.entry.leafHash, reason: 'PIPL art. 47 request #88' })
+  t.equal(recordCommitment(fromBase64(view.payload.salt), view.payload.record), s.commitment, 'sha256(salt ‖ canonical(record)) is the redaction commitment')
+  t.not(recordCommitment(fromBase64(view.payload.salt), { ...view.payload.record, reason: 'something else' }), s.commitment, 'and binds the reason')
+  const auditorView = (await app.inject({ url: '/v1/records/redaction/data-authorization:AUTH-7', headers: await auth('auditor') })).json()
+  t.notOk('payload' in auditorView, 'auditors see that a redaction happened, not its reason')
+})
+
+t.test('after erasure the record and salt are nowhere in the database, the statement is unchanged', async (t) => {
+  const { app, erase, auth, receipt, authorization } = await setup(t)
+  const before = await app.ledger.payload(0)
+  const salt = before!.salt
+  const statementBefore = await app.ledger.log.store.entry(0)
+  t.equal((await erase('data-authorization', 'AUTH-7', { reason: 'PIPL' })).statusCode, 201)
+  t.equal(await app.ledger.payload(0), null)
+  const db = (app.ledger.log.store as LevelStore).db
+  const needles = [utf8ToBytes(salt), fromBase64(salt), utf8ToBytes(authorization.grantor.name), canonicalBytes(authorization)]
+  let rows = 0
+  for await (const [, value] of db.iterator()) {
+    rows++
+    for (const n of needles) {
+      if (Buffer.from(value).includes(Buffer.from(n))) t.fail(`a stored value still holds ${Buffer.from(n).toString('utf8').slice(0, 40)}`)
+    }
+  }
+  t.ok(rows > 10, `${rows} rows searched`)
+  t.same((await app.ledger.log.store.entry(0))!.statement, statementBefore!.statement, 'the statement bytes are untouched')
+  const view = (await app.inject({ url: '/v1/records/data-authorization/AUTH-7', headers: await auth('admin') })).json()
+  t.equal(view.payload, null)
+  t.equal(view.redacted, true)
+  t.same(view.statement, receipt.statement)
+})
+
+t.test('the erased entry is still provable against the newest checkpoint', async (t) => {
+  const { app, erase, receipt } = await setup(t)
+  t.equal((await erase('data-authorization', 'AUTH-7', { reason: 'PIPL' })).statusCode, 201)
+  const vkey = (await app.inject({ url: '/v1/keys' })).json().keys[0].vkey as string
+  const signed = verifyCheckpoint((await app.inject({ url: '/v1/checkpoint' })).body, vkey)
+  if (!signed.ok) throw new Error('the newest checkpoint does not verify')
+  const checkpoint = signed.checkpoint
+  const proof = (await app.inject({ url: `/v1/proofs/inclusion?leaf=${receipt.entry.leafHash}&size=${checkpoint.size}` })).json()
+  t.equal(checkpoint.size, 2)
+  t.ok(verifyInclusion(hexToBytes(receipt.entry.leafHash), proof.index, checkpoint.size, proof.hashes.map(hexToBytes), checkpoint.root))
+  const tampered = bytesToHex(sha256(hexToBytes(receipt.entry.leafHash)))
+  t.notOk(verifyInclusion(hexToBytes(tampered), proof.index, checkpoint.size, proof.hashes.map(hexToBytes), checkpoint.root), 'another leaf does not verify')
+})
+
+t.test('erasing twice is a 409 and writes nothing; two concurrent erasures make one redaction', async (t) => {
+  const { app, erase, bank } = await setup(t)
+  const [a, b] = await Promise.all([erase('data-authorization', 'AUTH-7', { reason: 'first' }), erase('data-authorization', 'AUTH-7', { reason: 'second' })])
+  t.same([a.statusCode, b.statusCode].sort(), [201, 409])
+  const size = app.ledger.log.size
+  t.equal(size, 2)
+  const again = await erase('data-authorization', 'AUTH-7', { reason: 'third' })
+  t.equal(again.statusCode, 409)
+  t.match(again.json().detail, /already erased/)
+  t.equal(app.ledger.log.size, size)
+  const hashOnly = await app.inject({ method: 'POST', url: '/v1/records', headers: bank, payload: { kind: 'evidence', id: 'EV-HASH-7', subject: FIRM, commitment: 'sha256:' + '7'.repeat(64) } })
+  t.equal(hashOnly.statusCode, 201)
+  const refused = await erase('evidence', 'EV-HASH-7', { reason: 'x' })
+  t.equal(refused.statusCode, 409)
+  t.match(refused.json().detail, /hash-only/)
+  t.equal(app.ledger.log.size, size + 1, 'only the hash-only entry itself was written')
+})
+
+t.test('erasing a revocation keeps the authorization revoked: the status needs only its ledger time', async (t) => {
+  const { app, erase, bank, auth } = await setup(t)
+  const rev = await app.inject({ method: 'POST', url: '/v1/records', headers: bank, payload: { kind: 'authorization-revocation', record: { authorizationId: 'AUTH-7', revokedAt: '2026-06-01T00:00:00Z', reason: 'withdrawn' } } })
+  t.equal(rev.statusCode, 201)
+  t.equal((await erase('authorization-revocation', 'AUTH-7', { reason: 'PIPL' })).statusCode, 201)
+  const at = encodeURIComponent(rev.json().statement.time)
+  const status = (await app.inject({ url: `/v1/authorizations/AUTH-7/status?at=${at}&category=tax`, headers: await auth('auditor') })).json()
+  t.equal(status.status, 'revoked')
+  t.equal(status.revocation.entry.leafHash, rev.json().entry.leafHash)
+})
+
+t.test('erasing the authorization: status is 410 Gone, and a revocation can still be recorded', async (t) => {
+  const { app, erase, bank, auth, receipt } = await setup(t)
+  t.equal((await erase('data-authorization', 'AUTH-7', { reason: 'PIPL' })).statusCode, 201)
+  const status = await app.inject({ url: '/v1/authorizations/AUTH-7/status', headers: await auth('auditor') })
+  t.equal(status.statusCode, 410)
+  t.equal(status.json().type, 'urn:evidence-ledger:problem:gone')
+  const rev = await app.inject({ method: 'POST', url: '/v1/records', headers: bank, payload: { kind: 'authorization-revocation', record: { authorizationId: 'AUTH-7', revokedAt: '2026-06-01T00:00:00Z', reason: 'withdrawn' } } })
+  t.equal(rev.statusCode, 201, 'withdrawing consent never depends on the terms being kept')
+  t.same(rev.json().statement.refs, [receipt.entry.leafHash])
+})
