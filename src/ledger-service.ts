@@ -194,8 +194,12 @@ export class LedgerService {
     return outcome.receipt
   }
 
-  /** One page of a subject's entries, read through the subject index (never a full scan). */
-  async subjectHistory(subject: string, opts: { after?: number; limit: number; maxScan: number; accept: (s: Statement) => boolean }): Promise<{ entries: { index: number; leafHash: string; statement: Statement }[]; nextCursor: number | null }> {
+  /**
+   * One page of a subject's entries, read through the subject index (never a full scan).
+   * `past` marks the first entry beyond a time range: ledger time never decreases along
+   * the log, so nothing after it can match and the history ends there.
+   */
+  async subjectHistory(subject: string, opts: { after?: number; limit: number; maxScan: number; accept: (s: Statement) => boolean; past?: (s: Statement) => boolean }): Promise<{ entries: { index: number; leafHash: string; statement: Statement }[]; nextCursor: number | null }> {
     const entries: { index: number; leafHash: string; statement: Statement }[] = []
     let after = opts.after
     let scanned = 0
@@ -208,6 +212,7 @@ export class LedgerService {
         const e = await this.log.store.entry(index)
         if (!e) continue
         const statement = parseStatement(e.statement)
+        if (opts.past?.(statement)) return { entries, nextCursor: null }
         if (!opts.accept(statement)) continue
         entries.push({ index, leafHash: bytesToHex(leafHash(e.statement)), statement })
         if (entries.length === opts.limit) return { entries, nextCursor: index }

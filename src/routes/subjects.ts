@@ -49,7 +49,8 @@ export default async function subjectRoutes(app: FastifyInstance): Promise<void>
       after: q.cursor === undefined ? undefined : Number(q.cursor),
       limit,
       maxScan: MAX_SCAN,
-      accept: (s) => (q.kind === undefined || s.kind === q.kind) && Date.parse(s.time) >= fromMs && Date.parse(s.time) < toMs,
+      accept: (s) => (q.kind === undefined || s.kind === q.kind) && Date.parse(s.time) >= fromMs,
+      past: (s) => Date.parse(s.time) >= toMs,
     })
     return { subject: uscc, entries: result.entries, nextCursor: result.nextCursor === null ? null : String(result.nextCursor) }
   })
