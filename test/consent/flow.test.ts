@@ -1,5 +1,5 @@
 import t from 'tap'
-import { setTimeout as sleep } from 'node:timers/promises'
+import { setImmediate as nextTurn } from 'node:timers/promises'
 import { verifyBundle, verifyReceipt, allPassed, type EvidenceBundle, type Receipt } from '../../chain/verify.ts'
 import { auditLog } from '../../chain/audit.ts'
 import { makeApp, sampleRecords } from '../helpers/app.ts'
@@ -28,7 +28,9 @@ t.test('seed flow: authorize, check before pre-credit, revoke, query over time, 
   const authReceipt = created.json() as Receipt
   const authorizedAt = Date.parse(authReceipt.statement.time)
   await app.inject({ method: 'POST', url: '/v1/records', headers: bank, payload: { kind: 'financing-application', record: sampleRecords(1, firm)['financing-application'] } })
-  await sleep(5)
+  // The revocation must land in a later millisecond than the authorization for "just
+  // before the revocation" to be a moment when consent existed: wait for the clock, not a delay.
+  while (Date.now() <= authorizedAt) await nextTurn()
 
   const status = async (q: string) => (await app.inject({ url: `/v1/authorizations/AUTH-ZHR-0001/status?${q}`, headers: auditor })).json()
   const before = await status(`at=${encodeURIComponent(iso(Date.now()))}&category=tax&purpose=${encodeURIComponent('pre-credit assessment')}`)
@@ -93,6 +95,10 @@ t.test('seed flow: authorize, check before pre-credit, revoke, query over time, 
   t.ok(allPassed(steps), 'the redacted bundle verifies')
   t.equal(steps.find((s) => s.step === 'commitment')!.ok, null, 'commitment step is not applicable after erasure')
   t.equal((await app.inject({ url: '/v1/authorizations/AUTH-ZHR-0001/status', headers: auditor })).statusCode, 410, 'status after erasure is 410 Gone, not a guess')
+
+  const afterErasure = (await app.inject({ url: `/v1/subjects/${firm}/entries`, headers: auditor })).json()
+  t.same(afterErasure.entries.map((e: { statement: { kind: string } }) => e.statement.kind),
+    ['data-authorization', 'financing-application', 'authorization-revocation', 'redaction', 'evidence'], 'the history now shows the redaction too')
 
   const report = await auditLog(app.ledger.log.store, { vkeys: [vkey], origin: app.ledger.log.origin })
   t.ok(report.ok, `audit is clean after erasure: ${report.error ?? ''}`)
