@@ -28,7 +28,12 @@ async function metricsPlugin(app: FastifyInstance): Promise<void> {
   app.addHook('onResponse', async (request, reply) => {
     requests.inc({ route: request.routeOptions.url ?? 'unknown', status: String(reply.statusCode) })
   })
-  app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {
+  app.get('/metrics', {
+    schema: {
+      summary: 'Prometheus metrics: appends by outcome, block sizes, commit latency, tree size', tags: ['health'],
+      response: { 200: { description: 'Prometheus text exposition format', content: { 'text/plain': { schema: { type: 'string' } } } } },
+    },
+  }, async (_req, reply) => {
     reply.type(registry.contentType)
     return registry.metrics()
   })

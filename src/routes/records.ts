@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import { Type } from '@sinclair/typebox'
 import { ProblemError } from '../problems.ts'
 import { BatchBody, BusinessId, MAX_BATCH, RecordBody } from '../schemas/records.ts'
-import { ProblemSchema, ReceiptSchema, StatementSchema, problemResponses } from '../schemas/responses.ts'
+import { ProblemSchema, ReceiptSchema, StatementSchema, bodyProblemResponses, problemResponses } from '../schemas/responses.ts'
 import { KINDS, type Kind } from '../../chain/statement.ts'
 
 // Bodies are validated by the ledger service (per kind, per batch item) so that a bad
@@ -19,7 +19,7 @@ export default async function recordRoutes(app: FastifyInstance): Promise<void> 
       tags: ['records'],
       security: [{ bearer: [] }],
       body: RecordBody,
-      response: { 200: ReceiptSchema, 201: ReceiptSchema, ...problemResponses },
+      response: { 200: ReceiptSchema, 201: ReceiptSchema, ...bodyProblemResponses },
     },
   }, async (request, reply) => {
     const result = await app.ledger.notarize(request.body, request.principal!.sub)
@@ -44,7 +44,7 @@ export default async function recordRoutes(app: FastifyInstance): Promise<void> 
             problem: Type.Optional(ProblemSchema),
           }, { additionalProperties: false })),
         }, { additionalProperties: false }),
-        ...problemResponses,
+        ...bodyProblemResponses,
       },
     },
   }, async (request) => {

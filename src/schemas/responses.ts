@@ -39,6 +39,23 @@ export const BlockHeaderSchema = Type.Object({
 
 export const NumberText = Type.String({ pattern: '^(0|[1-9][0-9]{0,15})$' })
 
+// Keyed by media type so that OpenAPI says application/problem+json and Fastify picks
+// this serializer for the problem replies plugins/errors.ts sends.
+const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemSchema } } })
+
 export const problemResponses = {
-  400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema,
+  400: problem('validation or malformed-json: bad input, nothing was written'),
+  401: problem('unauthorized: missing, expired or invalid bearer token'),
+  403: problem('forbidden: the token lacks the role'),
+  404: problem('not-found'),
+  409: problem('conflict'),
+  429: problem('rate-limited: per-subject limit reached'),
+  503: problem('unavailable: shutting down'),
+} as const
+
+/** Routes with a JSON body can also refuse the body itself. */
+export const bodyProblemResponses = {
+  ...problemResponses,
+  413: problem('payload-too-large: body over BODY_LIMIT'),
+  415: problem('unsupported-media-type: send application/json'),
 } as const

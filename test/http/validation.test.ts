@@ -112,16 +112,42 @@ t.test('transport-level errors map to their problem types', async (t) => {
   t.equal(app.ledger.log.size, 0)
 })
 
-t.test('OpenAPI documents every route and /docs serves the UI', async (t) => {
+t.test('OpenAPI documents every route, its problems as application/problem+json, and /docs serves the UI', async (t) => {
   const { app } = await makeApp(t)
-  const spec = (await app.inject({ url: '/docs/json' })).json() as { openapi: string; paths: Record<string, unknown> }
+  const spec = (await app.inject({ url: '/docs/json' })).json() as { openapi: string; paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: { anyOf?: unknown[] } }> }; responses: Record<string, { content?: Record<string, unknown> }> }>> }
   t.match(spec.openapi, /^3\./)
-  for (const p of ['/v1/records', '/v1/records:batch', '/v1/checkpoint', '/v1/keys', '/v1/proofs/inclusion', '/v1/proofs/consistency', '/v1/entries/{index}', '/v1/blocks/{height}', '/v1/records/{kind}/{id}', '/v1/subjects/{uscc}/entries', '/healthz', '/readyz']) {
-    t.ok(spec.paths[p], `documents ${p}`)
+  const routes: [string, string][] = [
+    ['post', '/v1/records'], ['post', '/v1/records:batch'], ['get', '/v1/checkpoint'], ['get', '/v1/keys'], ['get', '/.well-known/jwks.json'],
+    ['get', '/v1/proofs/inclusion'], ['get', '/v1/proofs/consistency'], ['get', '/v1/entries/{index}'], ['get', '/v1/blocks/{height}'],
+    ['get', '/v1/records/{kind}/{id}'], ['get', '/v1/evidence/{kind}/{id}'], ['get', '/v1/authorizations/{id}/status'],
+    ['get', '/v1/subjects/{uscc}/entries'], ['delete', '/v1/records/{kind}/{id}/payload'], ['get', '/v1/export'], ['get', '/verify'],
+    ['get', '/healthz'], ['get', '/readyz'], ['get', '/metrics'],
+  ]
+  for (const [method, path] of routes) t.ok(spec.paths[path]?.[method], `documents ${method.toUpperCase()} ${path}`)
+  t.same(Object.keys(spec.paths).sort(), [...new Set(routes.map(([, p]) => p))].sort(), 'and nothing else')
+  const post = spec.paths['/v1/records'].post
+  t.equal(post.requestBody?.content['application/json'].schema.anyOf?.length, 5, 'four record kinds and the hash-only body')
+  for (const status of ['400', '401', '403', '409', '413', '415', '429']) {
+    t.ok(post.responses[status]?.content?.['application/problem+json'], `POST /v1/records documents ${status} as problem+json`)
   }
+  t.ok(post.responses['201'] && post.responses['200'], 'created and replayed receipts')
   const ui = await app.inject({ url: '/docs/' })
   t.equal(ui.statusCode, 200)
   t.match(ui.body, /swagger/i)
+})
+
+t.test('a conflict problem names the existing entry', async (t) => {
+  const { app, auth } = await makeApp(t)
+  const headers = await auth('submitter')
+  const body = { kind: 'evidence', id: 'EV-C', subject: uscc(2), commitment: 'sha256:' + 'aa'.repeat(32) }
+  t.equal((await app.inject({ method: 'POST', url: '/v1/records', headers, payload: body })).statusCode, 201)
+  const res = await app.inject({ method: 'POST', url: '/v1/records', headers, payload: { ...body, commitment: 'sha256:' + 'bb'.repeat(32) } })
+  t.equal(res.statusCode, 409)
+  t.same(res.json(), {
+    type: 'urn:evidence-ledger:problem:conflict', title: 'Conflict', status: 409,
+    detail: 'evidence EV-C is already notarized with different content', instance: '/v1/records', index: 0,
+  })
+  t.equal(app.ledger.log.size, 1)
 })
 
 t.test('metrics expose appends, block sizes, commit latency and tree size', async (t) => {
