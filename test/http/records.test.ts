@@ -123,3 +123,55 @@ t.test('inclusion proofs by index and by leaf hash at historic sizes', async (t)
   t.equal((await app.inject({ url: `/v1/proofs/inclusion?leaf=${'00'.repeat(32)}` })).statusCode, 404)
   t.equal((await app.inject({ url: '/v1/proofs/inclusion?index=1&leaf=' + r.entry.leafHash })).statusCode, 400)
 })
+
+t.test('batch: malformed envelopes are 400 and write nothing; a batch of only bad items writes nothing', async (t) => {
+  const { app, auth } = await makeApp(t)
+  const headers = await auth('submitter')
+  const good = { kind: 'evidence', record: sampleRecords(1).evidence }
+  for (const [what, payload] of [
+    ['empty object', {}], ['empty list', { records: [] }], ['records not a list', { records: 'x' }],
+    ['extra field', { records: [good], extra: 1 }], ['top-level array', [good]], ['null', null],
+  ] as const) {
+    const res = await app.inject({ method: 'POST', url: '/v1/records:batch', headers: { ...headers, 'content-type': 'application/json' }, payload: JSON.stringify(payload) })
+    t.equal(res.statusCode, 400, what)
+    t.equal(res.json().type, 'urn:evidence-ledger:problem:validation', what)
+  }
+  const allBad = await app.inject({ method: 'POST', url: '/v1/records:batch', headers, payload: { records: [{ kind: 'evidence' }, 7, { kind: 'evidence', record: { ...good.record, title: '' } }] } })
+  t.equal(allBad.statusCode, 200)
+  t.same(allBad.json().results.map((r: { status: number }) => r.status), [400, 400, 400])
+  t.equal(app.ledger.log.size, 0)
+  t.equal(app.ledger.log.height, -1, 'no empty block was written')
+})
+
+t.test('batch: a conflicting item is 409 next to created ones; exactly 1000 items is one block', async (t) => {
+  const { app, auth } = await makeApp(t)
+  const headers = await auth('submitter')
+  const first = { kind: 'evidence', record: sampleRecords(1).evidence }
+  await app.inject({ method: 'POST', url: '/v1/records', headers, payload: first })
+  const changed = { kind: 'evidence', record: { ...first.record, title: 'changed' } }
+  const res = await app.inject({ method: 'POST', url: '/v1/records:batch', headers, payload: { records: [{ kind: 'evidence', record: sampleRecords(2).evidence }, changed, first] } })
+  t.same(res.json().results.map((r: { status: number }) => r.status), [201, 409, 200])
+  t.equal(res.json().results[1].problem.type, 'urn:evidence-ledger:problem:conflict')
+  t.equal(app.ledger.log.size, 2)
+  const full = Array.from({ length: 1000 }, (_, i) => ({ kind: 'evidence', id: `EV-F${i}`, subject: uscc(i % 30), commitment: 'sha256:' + i.toString(16).padStart(64, '0') }))
+  const big = await app.inject({ method: 'POST', url: '/v1/records:batch', headers, payload: { records: full } })
+  t.equal(big.statusCode, 200)
+  const results = big.json().results as { status: number; receipt: Receipt }[]
+  t.equal(results.filter((r) => r.status === 201).length, 1000)
+  t.equal(new Set(results.map((r) => r.receipt.block.height)).size, 1, 'one block')
+  const keys = (await app.inject({ url: '/v1/keys' })).json() as { keys: { vkey: string }[] }
+  t.ok([0, 499, 999].every((i) => verifyReceipt(results[i].receipt, keys.keys[0].vkey).every((s) => s.ok)), 'receipts from the big block verify')
+})
+
+t.test('concurrent duplicates across single and batch requests still make one entry', async (t) => {
+  const { app, auth } = await makeApp(t)
+  const headers = await auth('submitter')
+  const body = { kind: 'data-authorization', record: sampleRecords(7)['data-authorization'] }
+  const calls = Array.from({ length: 20 }, (_, i) => i % 2 === 0
+    ? app.inject({ method: 'POST', url: '/v1/records', headers, payload: body }).then((r) => r.json().entry.index as number)
+    : app.inject({ method: 'POST', url: '/v1/records:batch', headers, payload: { records: [body, body] } }).then((r) => (r.json().results as { receipt: Receipt }[]).map((x) => x.receipt.entry.index)))
+  const indexes = (await Promise.all(calls)).flat()
+  t.equal(indexes.length, 30)
+  t.same([...new Set(indexes)], [0])
+  t.equal(app.ledger.log.size, 1)
+})
