@@ -45,6 +45,9 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     // Router-level errors (a malformed %-escape in the path) never reach setErrorHandler.
     frameworkErrors: (err, request, reply) => sendProblemReply(reply, request, 'validation', err.code === 'FST_ERR_BAD_URL' ? 'malformed URL encoding in the path' : err.message),
     forceCloseConnections: 'idle',
+    // The router's default of 100 characters would refuse valid 128-character business
+    // ids (and 151-character redaction ids) in /v1/records/:kind/:id and friends.
+    routerOptions: { maxParamLength: 256 },
   })
   await app.register(errors)
   await app.register(shutdown)

@@ -141,3 +141,17 @@ t.test('erasing the authorization: status is 410 Gone, and a revocation can stil
   t.equal(rev.statusCode, 201, 'withdrawing consent never depends on the terms being kept')
   t.same(rev.json().statement.refs, [receipt.entry.leafHash])
 })
+
+t.test('a 128-character business id can be erased and its status asked (the router allows long params)', async (t) => {
+  const { app, erase, bank, auth } = await setup(t)
+  const id = 'A' + 'x'.repeat(127)
+  const record = { ...sampleRecords(8, FIRM)['data-authorization'], authorizationId: id, validFrom: '2020-01-01T00:00:00Z', validUntil: '2099-01-01T00:00:00Z' }
+  t.equal((await app.inject({ method: 'POST', url: '/v1/records', headers: bank, payload: { kind: 'data-authorization', record } })).statusCode, 201)
+  t.equal((await app.inject({ url: `/v1/authorizations/${id}/status?category=tax`, headers: await auth('auditor') })).json().status, 'active')
+  const res = await erase('data-authorization', id, { reason: 'PIPL' })
+  t.equal(res.statusCode, 201)
+  t.equal(res.json().statement.id, `data-authorization:${id}`)
+  t.equal(res.json().statement.id.length, 147)
+  const bundle = await app.inject({ url: `/v1/evidence/data-authorization/${id}`, headers: await auth('court') })
+  t.equal(bundle.json().redacted, true)
+})
