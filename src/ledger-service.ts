@@ -2,10 +2,9 @@
 // refs, salts, commitments, content fingerprints), applies the business rules that need
 // the log's state, and maps outcomes to receipts. Routes call this; this calls chain/.
 import { randomBytes } from 'node:crypto'
-import { sha256 } from '@noble/hashes/sha2.js'
 import { canonicalBytes, canonicalText, commitmentOfCanonical, parseStatement, recordCommitment, SALT_BYTES, type ClientKind, type Kind, type Statement } from '../chain/statement.ts'
 import { bytesToHex, toBase64, utf8Decoder, utf8ToBytes } from '../chain/encoding.ts'
-import { leafHash } from '../chain/hash.ts'
+import { leafHash, sha256 } from '../chain/hash.ts'
 import type { AppendRequest, Log } from '../chain/log.ts'
 import type { Receipt } from '../chain/verify.ts'
 import { ProblemError, type ProblemBody } from './problems.ts'
@@ -28,6 +27,21 @@ export interface RecordView {
   statement: Statement
   receipt: Receipt
   payload: StoredPayload | null
+}
+
+// One CSPRNG read per 128 salts: a randomBytes call per record cost more than hashing
+// the record. Every slice is handed out exactly once.
+const SALTS_PER_READ = 128
+let saltPool = new Uint8Array(0)
+let saltOffset = 0
+
+function freshSalt(): Uint8Array {
+  if (saltOffset === saltPool.length) {
+    saltPool = randomBytes(SALT_BYTES * SALTS_PER_READ)
+    saltOffset = 0
+  }
+  saltOffset += SALT_BYTES
+  return saltPool.subarray(saltOffset - SALT_BYTES, saltOffset)
 }
 
 export class LedgerService {
@@ -109,7 +123,7 @@ export class LedgerService {
     if (body.mode === 'record') {
       // Canonicalize once: the commitment, the stored payload and the fingerprint share it.
       const text = canonicalText(body.record)
-      const salt = randomBytes(SALT_BYTES)
+      const salt = freshSalt()
       commitment = commitmentOfCanonical(salt, utf8ToBytes(text))
       // JCS of {record, salt}: keys in order, the record already canonical.
       payload = utf8ToBytes(`{"record":${text},"salt":${JSON.stringify(toBase64(salt))}}`)
@@ -178,7 +192,7 @@ export class LedgerService {
       if (await this.isRedacted(target.index)) throw new ProblemError('conflict', `${kind} ${id} was already erased`)
       throw new ProblemError('conflict', `${kind} ${id} was notarized hash-only: there is no payload to erase`)
     }
-    const salt = randomBytes(SALT_BYTES)
+    const salt = freshSalt()
     const record = { erasedKind: kind, erasedId: id, erased: target.leafHash, reason }
     const redactionId = `${kind}:${id}`
     const [outcome] = await this.log.append([{
