@@ -112,5 +112,6 @@ t.test(`fuzz: ${RUNS} hostile requests — never a 5xx, always problem+json, not
   }), { numRuns: RUNS })
   t.equal(count, RUNS, `${count} requests sent`)
   t.comment(`status counts: ${[...statuses].sort((a, b) => a[0] - b[0]).map(([s, n]) => `${s}×${n}`).join(' ')}`)
-  t.ok(served > 0 && statuses.size > 5, 'the fuzzer reached both accepted and many kinds of rejected paths')
+  t.ok(served > 0, 'some requests were served')
+  for (const s of [400, 401, 404]) t.ok(statuses.has(s), `the fuzzer reached ${s} paths`)
 })
