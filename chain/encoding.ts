@@ -1,8 +1,19 @@
 // Byte encodings shared by server, CLI and browser. No Node APIs (no Buffer) so the
 // verifier bundle runs unchanged in a page.
-import { bytesToHex, hexToBytes as nobleHexToBytes, utf8ToBytes } from '@noble/hashes/utils.js'
+import { bytesToHex, hexToBytes as nobleHexToBytes } from '@noble/hashes/utils.js'
 
-export { bytesToHex, utf8ToBytes }
+export { bytesToHex }
+
+const utf8Encoder = new TextEncoder()
+
+/**
+ * UTF-8 bytes of a string. One shared encoder and no defensive copy (noble's version makes
+ * a new TextEncoder and copies every result): this runs several times per entry.
+ */
+export function utf8ToBytes(str: string): Uint8Array {
+  if (typeof str !== 'string') throw new TypeError('string expected')
+  return utf8Encoder.encode(str)
+}
 
 const HEX = /^(?:[0-9a-f]{2})*$/
 

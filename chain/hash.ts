@@ -21,11 +21,16 @@ export function sha256(data: Uint8Array): Uint8Array {
   return impl(data)
 }
 
+// Leaf input scratch, grown on demand: hashing copies it, so one buffer serves every leaf
+// instead of a fresh (off-heap, GC-tracked) buffer per entry.
+let leafBuf = new Uint8Array(1024)
+
 export function leafHash(entry: Uint8Array): Uint8Array {
-  const buf = new Uint8Array(entry.length + 1)
-  buf[0] = LEAF_PREFIX
-  buf.set(entry, 1)
-  return impl(buf)
+  const n = entry.length + 1
+  if (n > leafBuf.length) leafBuf = new Uint8Array(Math.max(n, 2 * leafBuf.length))
+  leafBuf[0] = LEAF_PREFIX
+  leafBuf.set(entry, 1)
+  return impl(leafBuf.subarray(0, n))
 }
 
 const nodeBuf = new Uint8Array(1 + 2 * HASH_SIZE)

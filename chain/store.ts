@@ -167,21 +167,36 @@ export class LevelStore implements LedgerStore {
   async writeBlock(b: BlockWrite): Promise<void> {
     // The chained form skips abstract-level's per-op object copies: ~2× faster here.
     const batch = this.db.batch()
+    // Every key and value is a view into a few large per-block buffers: no u64(), key()
+    // or DataView garbage per row (that garbage used to be the largest cost of a block).
+    const a = new Arena()
     for (const e of b.entries) {
-      const value = new Uint8Array(8 + e.statement.length)
-      value.set(u64(b.height))
-      value.set(e.statement, 8)
-      batch.put(keys.entry(e.index), value)
-      const kindRow = new Uint8Array(8 + e.fingerprint.length)
-      kindRow.set(u64(e.index))
-      kindRow.set(e.fingerprint, 8)
-      batch.put(keys.kindId(e.kind, e.id), kindRow)
-      batch.put(keys.subject(e.subject, e.index), EMPTY)
-      batch.put(keys.leaf(e.leafHash), u64(e.index))
-      for (const t of e.refIndexes) batch.put(keys.ref(t, e.index), EMPTY)
-      if (e.payload) batch.put(keys.payload(e.index), e.payload)
+      const i = e.index
+      batch.put(a.begin(9).byte(P_ENTRY).u64(i).end(), a.begin(8 + e.statement.length).u64(b.height).bytes(e.statement).end())
+      batch.put(a.kindIdKey(e.kind, e.id), a.begin(8 + e.fingerprint.length).u64(i).bytes(e.fingerprint).end())
+      batch.put(a.begin(10 + 3 * e.subject.length).byte(P_SUBJECT).utf8(e.subject).byte(0).u64(i).end(), EMPTY)
+      batch.put(a.begin(1 + e.leafHash.length).byte(P_LEAF).bytes(e.leafHash).end(), a.begin(8).u64(i).end())
+      for (const t of e.refIndexes) batch.put(a.begin(17).byte(P_REF).u64(t).u64(i).end(), EMPTY)
+      if (e.payload) batch.put(a.begin(9).byte(P_PAYLOAD).u64(i).end(), e.payload)
     }
-    for (const [row, hashes] of nodeRows(b.nodes)) batch.put(keys.nodeRow(row), hashes)
+    // CompactRange.append lists the nodes one leaf completes together, level 0 upward, so
+    // each node row is a contiguous run of b.nodes.
+    const nodes = b.nodes
+    for (let i = 0; i < nodes.length;) {
+      const row = nodeRowOf(nodes[i].id)
+      let j = i
+      while (j < nodes.length && nodeRowOf(nodes[j].id) === row) {
+        if (nodes[j].id.level !== j - i) throw new Error(`node level ${nodes[j].id.level} of row ${row} is out of order`)
+        j++
+      }
+      const k = a.begin(9).byte(P_NODE).u64(row).end()
+      a.begin(32 * (j - i))
+      for (; i < j; i++) {
+        if (nodes[i].hash.length !== 32) throw new Error(`node hash of row ${row} is not 32 bytes`)
+        a.bytes(nodes[i].hash)
+      }
+      batch.put(k, a.end())
+    }
     for (const e of b.erasePayloads) {
       batch.del(keys.payload(e.index))
       // The content fingerprint is an unsalted hash of the record: erase it too, so the
@@ -234,7 +249,8 @@ export class LevelStore implements LedgerStore {
 
   async byKindIds(list: readonly { kind: string; id: string }[]): Promise<(KindIdRow | undefined)[]> {
     if (list.length === 0) return []
-    const values = await this.db.getMany(list.map((k) => keys.kindId(k.kind, k.id)))
+    const a = new Arena()
+    const values = await this.db.getMany(list.map((k) => a.kindIdKey(k.kind, k.id)))
     return values.map((v) => (v === undefined ? undefined : { index: readU64(v), fingerprint: v.slice(8) }))
   }
 
@@ -313,22 +329,73 @@ export function nodeRowOf(id: NodeId): number {
   return (id.index + 1) * 2 ** id.level - 1
 }
 
-function nodeRows(nodes: readonly StoredNode[]): Map<number, Uint8Array> {
-  const grouped = new Map<number, Uint8Array[]>()
-  for (const n of nodes) {
-    const row = nodeRowOf(n.id)
-    const list = grouped.get(row) ?? []
-    if (list.length !== n.id.level) throw new Error(`node level ${n.id.level} of row ${row} is out of order`)
-    list.push(n.hash)
-    grouped.set(row, list)
+const ARENA_CHUNK = 256 * 1024
+const utf8Encoder = new TextEncoder()
+
+/**
+ * Builds many keys and values as views into a few large buffers (one allocation per
+ * 256 KiB instead of several per row). Each row is begun with an upper bound on its size
+ * and stays contiguous; buffers are never reused, so a view stays valid as long as needed.
+ * Numbers are written exactly as u64() does: big-endian, fixed width.
+ */
+class Arena {
+  #buf = new Uint8Array(0)
+  #view = new DataView(this.#buf.buffer)
+  #start = 0
+  #off = 0
+
+  begin(max: number): this {
+    if (this.#off + max > this.#buf.length) {
+      this.#buf = new Uint8Array(Math.max(ARENA_CHUNK, max))
+      this.#view = new DataView(this.#buf.buffer)
+      this.#off = 0
+    }
+    this.#start = this.#off
+    return this
   }
-  const out = new Map<number, Uint8Array>()
-  for (const [row, hashes] of grouped) {
-    const buf = new Uint8Array(hashes.length * 32)
-    hashes.forEach((h, i) => buf.set(h, i * 32))
-    out.set(row, buf)
+
+  byte(b: number): this {
+    this.#buf[this.#off++] = b
+    return this
   }
-  return out
+
+  u64(n: number): this {
+    this.#view.setUint32(this.#off, Math.floor(n / 2 ** 32))
+    this.#view.setUint32(this.#off + 4, n >>> 0)
+    this.#off += 8
+    return this
+  }
+
+  bytes(b: Uint8Array): this {
+    this.#buf.set(b, this.#off)
+    this.#off += b.length
+    return this
+  }
+
+  /** UTF-8, as utf8ToBytes writes it; reserve 3 bytes per UTF-16 unit in begin(). */
+  utf8(s: string): this {
+    const buf = this.#buf
+    let off = this.#off
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i)
+      if (c >= 0x80) {
+        off = this.#off + utf8Encoder.encodeInto(s, buf.subarray(this.#off)).written
+        break
+      }
+      buf[off++] = c
+    }
+    this.#off = off
+    return this
+  }
+
+  end(): Uint8Array {
+    return this.#buf.subarray(this.#start, this.#off)
+  }
+
+  /** Same bytes as keys.kindId(kind, id). */
+  kindIdKey(kind: string, id: string): Uint8Array {
+    return this.begin(2 + 3 * (kind.length + id.length)).byte(P_KINDID).utf8(kind).byte(0).utf8(id).end()
+  }
 }
 
 function decodeEntry(v: Uint8Array): StoredEntry {
