@@ -3,10 +3,10 @@
 //   checkpoint) → one durable write batch → acknowledge everyone in that block.
 // Nobody hears "done" before their block is on disk, and a block is all-or-nothing.
 import { bytesToHex, equalBytes, hexToBytes } from './encoding.ts'
-import { canonicalBytes, statementBytes, parseStatement, type Kind, type Statement } from './statement.ts'
-import { EMPTY_ROOT, leafHash } from './hash.ts'
+import { canonicalBytes, statementText, parseStatement, type Kind, type Statement } from './statement.ts'
+import { EMPTY_ROOT, HASH_SIZE, leafHash, nodeHash } from './hash.ts'
 import {
-  CompactRange, consistencyProof, foldRange, inclusionProof, inclusionRanges, rangeNodes, rootAt,
+  CompactRange, consistencyProof, inclusionProof, rootAt,
   type NodeId, type NodeReader, type StoredNode,
 } from './tree.ts'
 import type { CheckpointSigner } from './checkpoint.ts'
@@ -66,9 +66,10 @@ interface CachedBlock {
   checkpoint: string
 }
 
-// Upper tree levels are few and hot: keep them forever. Lower ones only for recent blocks.
+// Upper tree levels are few and hot: keep them forever. Lower ones only for recent blocks:
+// the newest RECENT_LEAVES >> level nodes of each level below PINNED_LEVEL.
 const PINNED_LEVEL = 8
-const RECENT_NODE_LIMIT = 1 << 17
+const RECENT_LEAVES = 1 << 16
 
 export class Log implements NodeReader {
   readonly store: LedgerStore
@@ -83,8 +84,7 @@ export class Log implements NodeReader {
   #queue: Pending[] = []
   #writing: Promise<void> | null = null
   #closed = false
-  #pinned = new Map<number, Uint8Array>()
-  #recent = new Map<number, Uint8Array>()
+  #nodes = new NodeCache()
   #blocks = new Map<number, CachedBlock>()
   #lastTime = 0
   onBlock: ((stats: BlockStats) => void) | null = null
@@ -219,14 +219,16 @@ export class Log implements NodeReader {
   }
 
   async #writeBlock(requests: AppendRequest[]): Promise<AppendOutcome[]> {
-    const existing = await this.store.byKindIds(requests.map((r) => ({ kind: r.kind, id: r.id })))
+    const existing = await this.store.byKindIds(requests)
     const inBlock = new Map<string, { index: number; fingerprint: Uint8Array }>()
     const compact = this.#compact.clone()
+    const frontier = compact.nodes()
     const time = new Date(Math.max(this.#now(), this.#lastTime)).toISOString()
     const entries: EntryWrite[] = []
     const nodes: StoredNode[] = []
     const erase: ErasedEntry[] = []
     const created: { slot: number; statement: Statement; leaf: Uint8Array; index: number }[] = []
+    const texts = new TextArena()
     const outcomes: (AppendOutcome | null)[] = requests.map((r, slot) => {
       const k = `${r.kind}\u0000${r.id}`
       const prior = inBlock.get(k) ?? existing[slot]
@@ -239,10 +241,11 @@ export class Log implements NodeReader {
         v: 1, kind: r.kind, id: r.id, subject: r.subject, commitment: r.commitment,
         submitter: r.submitter, time, refs: r.refs.map((x) => x.leafHash),
       }
-      const bytes = statementBytes(statement)
+      // statementBytes(), written straight into the block's shared buffer.
+      const bytes = texts.encode(statementText(statement))
       const leaf = leafHash(bytes)
       const index = compact.size
-      nodes.push(...compact.append(leaf))
+      for (const n of compact.append(leaf)) nodes.push(n)
       inBlock.set(k, { index, fingerprint: r.fingerprint })
       entries.push({
         index, statement: bytes, leafHash: leaf, kind: r.kind, id: r.id, subject: r.subject,
@@ -254,17 +257,18 @@ export class Log implements NodeReader {
     })
     if (entries.length > 0) {
       const height = this.height + 1
+      const root = compact.root()
       const header: BlockHeader = {
         height,
         prev: this.#latest?.hash ?? GENESIS_PREV,
         first: this.size,
         count: entries.length,
         size: compact.size,
-        root: bytesToHex(compact.root()),
+        root: bytesToHex(root),
         time,
       }
       const hash = blockHash(header)
-      const checkpoint = this.signer.signCheckpoint({ origin: this.origin, size: compact.size, root: compact.root() })
+      const checkpoint = this.signer.signCheckpoint({ origin: this.origin, size: compact.size, root })
       const head: LogHead = { size: compact.size, height, blockHash: hash, root: header.root }
       await this.store.writeBlock({
         height, header: canonicalBytes(header), checkpoint, entries, nodes, erasePayloads: erase, head,
@@ -275,18 +279,21 @@ export class Log implements NodeReader {
       this.#latest = { header, hash, checkpoint }
       this.#lastTime = Date.parse(time)
       this.#rememberBlock(height, this.#latest)
-      for (const n of nodes) this.#cacheNode(n.id, n.hash)
-      // Entries of one block share most of their proof: compute the range hashes once,
-      // synchronously, from the node cache that this very block just filled.
-      const memo = new Map<string, Uint8Array>()
+      for (const n of nodes) this.#nodes.set(n.id.level, n.id.index, n.hash)
+      // Every proof of this block needs only the block's new nodes and the old right edge;
+      // entries share most of their path, so each hash is hex-encoded once for all.
+      const proofs = new BlockProofs(header.size, frontier, nodes)
       for (const c of created) {
-        const hashes = this.#cachedProof(c.index, header.size, memo)
         outcomes[c.slot] = {
           status: 'created',
           index: c.index,
-          receipt: hashes
-            ? this.#receiptFrom(c.index, c.statement, c.leaf, height, this.#latest, hashes)
-            : await this.#receipt(c.index, c.statement, c.leaf, height, this.#latest),
+          receipt: {
+            entry: { index: c.index, leafHash: bytesToHex(c.leaf) },
+            statement: c.statement,
+            block: { height, hash },
+            checkpoint,
+            inclusion: { treeSize: header.size, hashes: proofs.inclusion(c.index) },
+          },
         }
       }
     }
@@ -296,7 +303,7 @@ export class Log implements NodeReader {
   // ---- reads -------------------------------------------------------------------------
 
   async readNodes(ids: readonly NodeId[]): Promise<Uint8Array[]> {
-    const out: (Uint8Array | undefined)[] = ids.map((id) => this.#cachedNode(id))
+    const out: (Uint8Array | undefined)[] = ids.map((id) => this.#nodes.get(id.level, id.index))
     const missing = ids.filter((_, i) => out[i] === undefined)
     if (missing.length > 0) {
       const loaded = await this.store.readNodes(missing)
@@ -304,7 +311,7 @@ export class Log implements NodeReader {
       for (let i = 0; i < out.length; i++) {
         if (out[i] === undefined) {
           out[i] = loaded[j++]
-          if (ids[i].level >= PINNED_LEVEL) this.#pinned.set(nodeKey(ids[i]), out[i]!)
+          if (ids[i].level >= PINNED_LEVEL) this.#nodes.set(ids[i].level, ids[i].index, out[i]!)
         }
       }
     }
@@ -365,27 +372,6 @@ export class Log implements NodeReader {
     }
   }
 
-  /** The inclusion proof from cached nodes only, or null if one is not cached. */
-  #cachedProof(index: number, size: number, memo: Map<string, Uint8Array>): Uint8Array[] | null {
-    const out: Uint8Array[] = []
-    for (const r of inclusionRanges(index, size)) {
-      const key = `${r.begin}:${r.end}`
-      let h = memo.get(key)
-      if (!h) {
-        const parts: Uint8Array[] = []
-        for (const id of rangeNodes(r.begin, r.end)) {
-          const n = this.#cachedNode(id)
-          if (!n) return null
-          parts.push(n)
-        }
-        h = foldRange(parts)
-        memo.set(key, h)
-      }
-      out.push(h)
-    }
-    return out
-  }
-
   async indexOfLeaf(hex: string): Promise<number | undefined> {
     return this.store.byLeafHash(hexToBytes(hex))
   }
@@ -396,37 +382,139 @@ export class Log implements NodeReader {
     }
   }
 
-  #cachedNode(id: NodeId): Uint8Array | undefined {
-    const k = nodeKey(id)
-    return id.level >= PINNED_LEVEL ? this.#pinned.get(k) : this.#recent.get(k)
-  }
-
-  #cacheNode(id: NodeId, hash: Uint8Array): void {
-    const k = nodeKey(id)
-    if (id.level >= PINNED_LEVEL) {
-      this.#pinned.set(k, hash)
-      return
-    }
-    this.#recent.set(k, hash)
-    if (this.#recent.size > RECENT_NODE_LIMIT) {
-      // Map iterates in insertion order: drop the oldest tenth in one sweep.
-      let drop = RECENT_NODE_LIMIT / 10
-      for (const old of this.#recent.keys()) {
-        this.#recent.delete(old)
-        if (--drop === 0) break
-      }
-    }
-  }
-
   #rememberBlock(height: number, b: CachedBlock): void {
     this.#blocks.set(height, b)
     if (this.#blocks.size > 1024) this.#blocks.delete(this.#blocks.keys().next().value!)
   }
 }
 
-/** Numeric cache key: no string per lookup (indexes stay far below 2^47). */
-function nodeKey(id: NodeId): number {
-  return id.index * 64 + id.level
+/** Numeric key of a perfect subtree (indexes stay far below 2^47). */
+function nodeKey(level: number, index: number): number {
+  return index * 64 + level
+}
+
+/**
+ * Tree nodes in memory without an object per node: one flat buffer of hashes per level.
+ * Levels ≥ PINNED_LEVEL keep every node seen (a 2^-level fraction of the leaves); lower
+ * levels are rings of the newest RECENT_LEAVES >> level nodes. Reads return copies, so a
+ * later overwrite of a ring slot never changes a hash a caller holds.
+ */
+class NodeCache {
+  #hashes: Uint8Array[] = []
+  /** index + 1 of the node in each slot; 0 = empty. */
+  #tags: Float64Array[] = []
+
+  get(level: number, index: number): Uint8Array | undefined {
+    const tags = this.#tags[level]
+    if (tags === undefined) return undefined
+    const slot = index % tags.length
+    if (tags[slot] !== index + 1) return undefined
+    return this.#hashes[level].slice(slot * HASH_SIZE, (slot + 1) * HASH_SIZE)
+  }
+
+  set(level: number, index: number, hash: Uint8Array): void {
+    let tags = this.#tags[level]
+    if (level >= PINNED_LEVEL) {
+      if (tags === undefined || index >= tags.length) tags = this.#grow(level, index + 1)
+    } else if (tags === undefined) {
+      tags = this.#grow(level, Math.max(1, RECENT_LEAVES >> level))
+    }
+    const slot = index % tags.length
+    tags[slot] = index + 1
+    this.#hashes[level].set(hash, slot * HASH_SIZE)
+  }
+
+  #grow(level: number, min: number): Float64Array {
+    let n = Math.max(64, this.#tags[level]?.length ?? 0)
+    while (n < min) n *= 2
+    const tags = new Float64Array(n)
+    const hashes = new Uint8Array(n * HASH_SIZE)
+    // Pinned levels only grow, and their slot is the index itself: old slots keep their place.
+    if (this.#tags[level]) {
+      tags.set(this.#tags[level])
+      hashes.set(this.#hashes[level])
+    }
+    this.#tags[level] = tags
+    this.#hashes[level] = hashes
+    return tags
+  }
+}
+
+const utf8Encoder = new TextEncoder()
+
+/** UTF-8 of one block's statements, back to back in shared buffers (views, not copies). */
+class TextArena {
+  #buf = new Uint8Array(0)
+  #off = 0
+
+  encode(text: string): Uint8Array {
+    const max = 3 * text.length
+    if (this.#off + max > this.#buf.length) {
+      this.#buf = new Uint8Array(Math.max(64 * 1024, max))
+      this.#off = 0
+    }
+    const { written } = utf8Encoder.encodeInto(text, this.#buf.subarray(this.#off))
+    const out = this.#buf.subarray(this.#off, this.#off + written)
+    this.#off += written
+    return out
+  }
+}
+
+/**
+ * Inclusion proofs, as hex, for the entries of a block just built: RFC 9162 PATH(m, D[n])
+ * read bottom-up in the aligned tree. At each level the sibling of m's subtree is either a
+ * perfect subtree (created by this block, or on the old right edge `frontier`), or the one
+ * incomplete subtree on the right edge of size n, or absent (then the level is skipped).
+ */
+class BlockProofs {
+  readonly #size: number
+  readonly #perfect = new Map<number, Uint8Array>()
+  readonly #hex = new Map<number, string>()
+  /** Hex MTH of the right-edge subtree at each level (the one holding leaf size − 1). */
+  readonly #edge: string[] = []
+
+  constructor(size: number, frontier: readonly StoredNode[], created: readonly StoredNode[]) {
+    this.#size = size
+    for (const n of frontier) this.#perfect.set(nodeKey(n.id.level, n.id.index), n.hash)
+    for (const n of created) this.#perfect.set(nodeKey(n.id.level, n.id.index), n.hash)
+    let edge = this.#node(0, size - 1)
+    this.#edge.push(bytesToHex(edge))
+    for (let level = 1, width = 2; width / 2 < size; level++, width *= 2) {
+      const j = Math.floor((size - 1) / width)
+      const start = j * width
+      if (start + width <= size) edge = this.#node(level, j)
+      else if (start + width / 2 < size) edge = nodeHash(this.#node(level - 1, 2 * j), edge)
+      this.#edge.push(bytesToHex(edge))
+    }
+  }
+
+  inclusion(index: number): string[] {
+    const out: string[] = []
+    for (let level = 0, width = 1; width < this.#size; level++, width *= 2) {
+      const j = Math.floor(index / width)
+      const sibling = j % 2 === 0 ? j + 1 : j - 1
+      const start = sibling * width
+      if (start >= this.#size) continue
+      out.push(start + width <= this.#size ? this.#nodeHex(level, sibling) : this.#edge[level])
+    }
+    return out
+  }
+
+  #node(level: number, index: number): Uint8Array {
+    const h = this.#perfect.get(nodeKey(level, index))
+    if (h === undefined) throw new Error(`block proof needs node level ${level} index ${index}, which the block did not produce`)
+    return h
+  }
+
+  #nodeHex(level: number, index: number): string {
+    const k = nodeKey(level, index)
+    let hex = this.#hex.get(k)
+    if (hex === undefined) {
+      hex = bytesToHex(this.#node(level, index))
+      this.#hex.set(k, hex)
+    }
+    return hex
+  }
 }
 
 function canonicalBytesOf(json: Uint8Array): Uint8Array {

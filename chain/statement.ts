@@ -40,11 +40,14 @@ export function canonicalBytes(value: unknown): Uint8Array {
  * canonicalizer on the hot path, and a property test holds it equal to canonicalBytes.
  */
 export function statementBytes(s: Statement): Uint8Array {
-  return utf8ToBytes(
-    `{"commitment":${jcsString(s.commitment)},"id":${jcsString(s.id)},"kind":${jcsString(s.kind)},` +
+  return utf8ToBytes(statementText(s))
+}
+
+/** The RFC 8785 text of a statement; statementBytes is its UTF-8. */
+export function statementText(s: Statement): string {
+  return `{"commitment":${jcsString(s.commitment)},"id":${jcsString(s.id)},"kind":${jcsString(s.kind)},` +
     `"refs":[${s.refs.map(jcsString).join(',')}],"subject":${jcsString(s.subject)},` +
-    `"submitter":${jcsString(s.submitter)},"time":${jcsString(s.time)},"v":${s.v === 1 ? 1 : badVersion()}}`,
-  )
+    `"submitter":${jcsString(s.submitter)},"time":${jcsString(s.time)},"v":${s.v === 1 ? 1 : badVersion()}}`
 }
 
 function jcsString(x: string): string {

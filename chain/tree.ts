@@ -187,6 +187,11 @@ export class CompactRange {
     return foldRange(this.#nodes.map((n) => n.hash))
   }
 
+  /** The perfect subtrees of the right edge, left to right. */
+  nodes(): StoredNode[] {
+    return this.#nodes.slice()
+  }
+
   clone(): CompactRange {
     return new CompactRange(this.#size, this.#nodes)
   }
