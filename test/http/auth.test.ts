@@ -9,6 +9,11 @@ import { loadTokenKey } from '../../src/keys.ts'
 import { DEV_ISSUER, DEFAULT_AUDIENCE } from '../../src/config.ts'
 import { ROLES, type Role } from '../../src/tokens.ts'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { execFile } from 'node:child_process'
+import { promisify } from 'node:util'
+import { CLI } from '../../scripts/server-process.ts'
+
+const run = promisify(execFile)
 
 interface Endpoint { method: 'GET' | 'POST' | 'DELETE'; url: string; roles: Role[] | 'public'; payload?: unknown }
 
@@ -148,4 +153,9 @@ t.test('with AUTH_JWKS_URL, tokens from the JWKS are accepted and the dev key is
   const devToken = await new SignJWT({ roles: ['auditor'] }).setProtectedHeader({ alg: 'EdDSA', kid: devKey.kid })
     .setIssuer('https://idp.bank.example').setAudience('evidence-ledger-prod').setSubject('x').setExpirationTime('5m').sign(devKey.privateKey)
   t.equal((await app.inject({ url: '/v1/entries/0', headers: { authorization: `Bearer ${devToken}` } })).statusCode, 401, 'dev key is not trusted')
+  const cli = await run(process.execPath, [CLI, 'token', '--role', 'submitter'], { env: { ...process.env, DATA_DIR: dataDir, AUTH_JWKS_URL: url, AUTH_ISSUER: 'https://idp.bank.example', AUTH_AUDIENCE: 'evidence-ledger-prod' } })
+    .then(() => ({ code: 0, stdout: 'minted', stderr: '' }), (e: { code: number; stdout: string; stderr: string }) => e)
+  t.not(cli.code, 0, 'the token command refuses in JWKS mode')
+  t.equal(cli.stdout, '', 'and prints no token')
+  t.match(cli.stderr, /AUTH_JWKS_URL is set/)
 })
