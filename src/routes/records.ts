@@ -31,6 +31,10 @@ export default async function recordRoutes(app: FastifyInstance): Promise<void> 
   app.post('/v1/records::batch', {
     config: { roles: ['submitter'] },
     validatorCompiler: passBody,
+    // A full batch answers with ~1.5 MB of receipts; V8's JSON.stringify writes that about
+    // twice as fast as the schema-generated serializer. The schema still documents it, and
+    // every value in it is built by the ledger service from typed receipts and problems.
+    serializerCompiler: () => (data) => JSON.stringify(data),
     schema: {
       summary: `Notarize up to ${MAX_BATCH} records in one block; per-item results in request order`,
       tags: ['records'],
