@@ -124,9 +124,11 @@ export class LedgerService {
       // Canonicalize once: the commitment, the stored payload and the fingerprint share it.
       const text = canonicalText(body.record)
       const salt = freshSalt()
-      commitment = commitmentOfCanonical(salt, utf8ToBytes(text))
-      // JCS of {record, salt}: keys in order, the record already canonical.
-      payload = utf8ToBytes(`{"record":${text},"salt":${JSON.stringify(toBase64(salt))}}`)
+      // JCS of {record, salt}: keys in order, the record already canonical; the commitment
+      // hashes the record's bytes where they sit inside it (base64 needs no JSON escaping).
+      const saltB64 = Buffer.from(salt.buffer, salt.byteOffset, salt.length).toString('base64')
+      payload = Buffer.from(`{"record":${text},"salt":"${saltB64}"}`)
+      commitment = commitmentOfCanonical(salt, payload.subarray(10, payload.length - saltB64.length - 11))
       content = `record\n${text}`
     } else {
       commitment = body.commitment
@@ -136,7 +138,7 @@ export class LedgerService {
       kind: body.kind, id, subject, commitment, submitter, refs, payload,
       // Same kind, id, subject, submitter and content ⇒ same fingerprint ⇒ idempotent
       // replay. Newlines cannot occur in the first four (schemas and auth forbid them).
-      fingerprint: sha256(utf8ToBytes(`${body.kind}\n${id}\n${subject}\n${submitter}\n${content}`)),
+      fingerprint: sha256(Buffer.from(`${body.kind}\n${id}\n${subject}\n${submitter}\n${content}`)),
     }
   }
 

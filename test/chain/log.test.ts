@@ -131,6 +131,36 @@ t.test('a log signed by a retired key opens when that key is listed as retired',
   await rotated.close()
 })
 
+t.test('canonicalText of plain JSON data is byte-identical to the canonicalize library', async (t) => {
+  const { default: fc } = await import('fast-check')
+  const { default: canonicalize } = await import('canonicalize')
+  const { canonicalText } = await import('../../chain/statement.ts')
+  const json = fc.jsonValue({ depthSize: 'medium' })
+  const unicode = fc.letrec((tie) => ({
+    value: fc.oneof({ depthSize: 'small' },
+      fc.string({ unit: 'binary' }), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.boolean(), fc.constant(null),
+      fc.array(tie('value'), { maxLength: 4 }),
+      fc.dictionary(fc.string({ unit: 'binary', maxLength: 6 }), tie('value'), { maxKeys: 5 })),
+  })).value
+  fc.assert(fc.property(fc.oneof(json, unicode), (v) => {
+    let expected: string | Error
+    try { expected = canonicalize(v)! } catch (e) { expected = e as Error }
+    if (expected instanceof Error) t.throws(() => canonicalText(v))
+    else t.equal(canonicalText(v), expected)
+  }), { numRuns: 2000 })
+  // Not plain data: the generic canonicalizer decides, so the answer is still its answer.
+  const odd = { b: undefined, a: [undefined, 1], d: new Date(0), c: { toJSON: () => 'x' } }
+  t.equal(canonicalText(odd), canonicalize(odd))
+  const deep: unknown[] = []
+  let cur = deep
+  for (let i = 0; i < 100; i++) { const next: unknown[] = []; cur.push(next); cur = next }
+  t.equal(canonicalText(deep), canonicalize(deep), 'deep nesting falls back without a difference')
+  t.throws(() => canonicalText({ a: 'x\udc00' }), /well-formed/)
+  t.throws(() => canonicalText([Number.NaN]))
+  t.throws(() => canonicalText({ a: Infinity }))
+  t.equal(canonicalText({ '\u00e9': 1, z: 2, A: 3, '': 4, '\u{1F600}': 5, '\uff61': 6 }), '{"":4,"A":3,"z":2,"é":1,"\u{1F600}":5,"｡":6}', 'members in UTF-16 code unit order (RFC 8785 §3.2.3): U+1F600 (D83D…) before U+FF61')
+})
+
 t.test('the statement fast path is byte-identical to the RFC 8785 canonicalizer', async (t) => {
   const { default: fc } = await import('fast-check')
   const { statementBytes } = await import('../../chain/statement.ts')
