@@ -1,5 +1,5 @@
 // Full re-verification of a log from its storage (our fsck): every statement → leaf hash,
-// every stored node row, every block header link, every checkpoint signature, and the
+// every tree hash stored with its entry, every block header link, every checkpoint signature, and the
 // root at every block boundary. One pass in key order, no random reads.
 import { bytesToHex, equalBytes, utf8Decoder } from './encoding.ts'
 import { leafHash } from './hash.ts'
@@ -42,7 +42,6 @@ export async function auditLog(store: LedgerStore, opts: AuditOptions): Promise<
   const total = head?.size ?? 0
   const compact = new CompactRange(0, [])
   const entries = chunked(store.scanEntryChunks())
-  const rows = chunked(store.scanNodeRowChunks())
   let blocks = 0
   let prev: BlockHeader | null = null
   let prevHash = ''
@@ -65,16 +64,14 @@ export async function auditLog(store: LedgerStore, opts: AuditOptions): Promise<
         if (stored.height !== height) throw new AuditFailure({ what: 'entry', index: i }, `entry ${i}: stored in block ${stored.height}, but block ${height} holds it`)
         if (opts.strictStatements) checkStatement(stored.statement, i)
         const created = compact.append(leafHash(stored.statement))
-        const r = await rows.next()
-        if (r.done || r.value[0] !== i) throw new AuditFailure({ what: 'node', index: i, level: 0 }, `node row ${i}: missing`)
-        const row = r.value[1]
-        if (row.length !== created.length * 32) throw new AuditFailure({ what: 'node', index: i }, `node row ${i}: holds ${row.length / 32} hashes, expected ${created.length}`)
+        const row = stored.nodes
+        if (row.length !== created.length * 32) throw new AuditFailure({ what: 'node', index: i }, `entry ${i}: holds ${row.length / 32} tree hashes, expected ${created.length}`)
         for (let level = 0; level < created.length; level++) {
           if (!equalBytes(row.subarray(level * 32, level * 32 + 32), created[level].hash)) {
             const what = level === 0 ? 'entry' : 'node'
             const msg = level === 0
               ? `entry ${i}: its statement hashes to ${bytesToHex(created[0].hash)}, the stored leaf hash is ${bytesToHex(row.subarray(0, 32))}`
-              : `node level ${level} index ${created[level].id.index} (row ${i}): stored hash differs from the recomputed one`
+              : `node level ${level} index ${created[level].id.index} (in entry ${i}): stored hash differs from the recomputed one`
             throw new AuditFailure({ what, index: i, level }, msg)
           }
         }
@@ -98,8 +95,6 @@ export async function auditLog(store: LedgerStore, opts: AuditOptions): Promise<
     }
     const extra = await entries.next()
     if (!extra.done) throw new AuditFailure({ what: 'entry', index: extra.value[0] }, `entry ${extra.value[0]}: stored but in no block`)
-    const extraRow = await rows.next()
-    if (!extraRow.done) throw new AuditFailure({ what: 'node', index: extraRow.value[0] }, `node row ${extraRow.value[0]}: stored but its entry is in no block`)
     if (head === null ? blocks !== 0 : head.height !== blocks - 1 || head.size !== compact.size || head.blockHash !== prevHash || head.root !== bytesToHex(compact.root())) {
       throw new AuditFailure({ what: 'head', index: blocks - 1 }, 'the log head does not match the last block')
     }

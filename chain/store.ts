@@ -46,6 +46,8 @@ export interface BlockWrite {
 export interface StoredEntry {
   height: number
   statement: Uint8Array
+  /** Hashes of the perfect subtrees this leaf completed, level 0 (its leaf hash) up. */
+  nodes: Uint8Array
 }
 
 export interface KindIdRow {
@@ -72,18 +74,16 @@ export interface LedgerStore extends NodeReader {
   /** Everything, in key order, for audit and export. */
   scanEntries(from?: number): AsyncIterable<[number, StoredEntry]>
   scanBlocks(from?: number): AsyncIterable<[number, Uint8Array]>
-  /** Node rows: leaf index → hashes of the subtrees that leaf completed, level 0 up. */
-  scanNodeRows(): AsyncIterable<[number, Uint8Array]>
-  /** The same scans in chunks, for full-log passes where per-row awaits would dominate. */
+  /** The same scan in chunks, for full-log passes where per-row awaits would dominate. */
   scanEntryChunks(): AsyncIterable<[number, StoredEntry][]>
-  scanNodeRowChunks(): AsyncIterable<[number, Uint8Array][]>
 }
 
 // Key prefixes. Numbers are fixed-width big-endian so ranges scan in index order.
-const P_ENTRY = 0x65 // e + u64 index → u64 height ‖ statement bytes
-// n + u64 leaf index → the hashes of every perfect subtree that leaf completes, level 0
-// upward. One row per leaf instead of one per node halves the writes per entry.
-const P_NODE = 0x6e
+// e + u64 index → u64 height ‖ u8 n ‖ n × 32-byte hashes ‖ statement bytes. The n hashes
+// are every perfect subtree this leaf completes, level 0 (the leaf hash) upward: tree
+// nodes live in their entry's row, so an append writes one row for both and an audit
+// reads one row per entry.
+const P_ENTRY = 0x65
 const P_BLOCK = 0x62 // b + u64 height → canonical header
 const P_CHECKPOINT = 0x63 // c + u64 height → signed note
 const P_KINDID = 0x6b // k + kind ‖ 0x00 ‖ id → u64 index ‖ fingerprint
@@ -91,7 +91,10 @@ const P_SUBJECT = 0x73 // s + subject ‖ 0x00 ‖ u64 index → ""
 const P_LEAF = 0x68 // h + leaf hash → u64 index
 const P_REF = 0x66 // f + u64 target ‖ u64 source → ""
 const P_PAYLOAD = 0x70 // p + u64 index → canonical {record, salt}
-const P_META = 0x6d // m + "head" → JSON LogHead
+const P_META = 0x6d // m + "head" → JSON LogHead; m + "format" → STORAGE_FORMAT
+
+/** Bumped whenever the row layout changes; a store of another format refuses to open. */
+export const STORAGE_FORMAT = 'evidence-ledger/2'
 
 const EMPTY = new Uint8Array(0)
 
@@ -123,7 +126,6 @@ function key(prefix: number, ...parts: Uint8Array[]): Uint8Array {
 
 export const keys = {
   entry: (i: number) => key(P_ENTRY, u64(i)),
-  nodeRow: (leafIndex: number) => key(P_NODE, u64(leafIndex)),
   block: (h: number) => key(P_BLOCK, u64(h)),
   checkpoint: (h: number) => key(P_CHECKPOINT, u64(h)),
   kindId: (kind: string, id: string) => key(P_KINDID, utf8ToBytes(kind), new Uint8Array([0]), utf8ToBytes(id)),
@@ -132,7 +134,11 @@ export const keys = {
   ref: (target: number, source: number) => key(P_REF, u64(target), u64(source)),
   payload: (i: number) => key(P_PAYLOAD, u64(i)),
   head: () => key(P_META, utf8ToBytes('head')),
+  format: () => key(P_META, utf8ToBytes('format')),
 }
+
+/** Byte offset of the level-`level` hash inside an entry row. */
+export const entryNodeOffset = (level: number) => 9 + 32 * level
 
 type Db = Level<Uint8Array, Uint8Array>
 
@@ -160,6 +166,12 @@ export class LevelStore implements LedgerStore {
 
   async open(): Promise<void> {
     await this.db.open()
+    const format = await this.db.get(keys.format())
+    const found = format === undefined ? undefined : utf8Decoder.decode(format)
+    if (found !== STORAGE_FORMAT && (found !== undefined || (await this.db.get(keys.head())) !== undefined)) {
+      await this.db.close()
+      throw new Error(`${this.location} holds a log in storage format ${found ?? 'evidence-ledger/1'}, this version reads ${STORAGE_FORMAT}: export it with the version that wrote it and import it here`)
+    }
   }
 
   async close(): Promise<void> {
@@ -174,36 +186,34 @@ export class LevelStore implements LedgerStore {
   async writeBlock(b: BlockWrite): Promise<void> {
     // The chained form skips abstract-level's per-op object copies: ~2× faster here.
     const batch = this.db.batch()
-    // Every key and value is a view into a few large per-block buffers: no u64(), key()
-    // or DataView garbage per row (that garbage used to be the largest cost of a block).
-    const a = new Arena()
+    // Keys and values are views into one reused scratch buffer: LevelDB's WriteBatch copies
+    // each row when it is put, so no row needs its own allocation (that garbage used to be
+    // the largest cost of a block).
+    const a = scratch.reset()
+    // CompactRange.append lists the nodes each leaf completes together, level 0 upward, in
+    // leaf order: entry i's hashes are the next contiguous run of b.nodes.
+    const nodes = b.nodes
+    let n = 0
     for (const e of b.entries) {
       const i = e.index
-      batch.put(a.begin(9).byte(P_ENTRY).u64(i).end(), a.begin(8 + e.statement.length).u64(b.height).bytes(e.statement).end())
+      let m = n
+      while (m < nodes.length && nodeRowOf(nodes[m].id) === i) {
+        if (nodes[m].id.level !== m - n || nodes[m].hash.length !== 32) throw new Error(`node level ${nodes[m].id.level} of entry ${i} is out of order`)
+        m++
+      }
+      if (m === n) throw new Error(`entry ${i} comes without its leaf node`)
+      a.begin(9)
+      const k = a.byte(P_ENTRY).u64(i).end()
+      a.begin(9 + 32 * (m - n) + e.statement.length).u64(b.height).byte(m - n)
+      for (; n < m; n++) a.bytes(nodes[n].hash)
+      batch.put(k, a.bytes(e.statement).end())
       batch.put(a.kindIdKey(e.kind, e.id), a.begin(8 + e.fingerprint.length).u64(i).bytes(e.fingerprint).end())
       batch.put(a.begin(10 + 3 * e.subject.length).byte(P_SUBJECT).utf8(e.subject).byte(0).u64(i).end(), EMPTY)
       batch.put(a.begin(1 + e.leafHash.length).byte(P_LEAF).bytes(e.leafHash).end(), a.begin(8).u64(i).end())
       for (const t of e.refIndexes) batch.put(a.begin(17).byte(P_REF).u64(t).u64(i).end(), EMPTY)
       if (e.payload) batch.put(a.begin(9).byte(P_PAYLOAD).u64(i).end(), e.payload)
     }
-    // CompactRange.append lists the nodes one leaf completes together, level 0 upward, so
-    // each node row is a contiguous run of b.nodes.
-    const nodes = b.nodes
-    for (let i = 0; i < nodes.length;) {
-      const row = nodeRowOf(nodes[i].id)
-      let j = i
-      while (j < nodes.length && nodeRowOf(nodes[j].id) === row) {
-        if (nodes[j].id.level !== j - i) throw new Error(`node level ${nodes[j].id.level} of row ${row} is out of order`)
-        j++
-      }
-      const k = a.begin(9).byte(P_NODE).u64(row).end()
-      a.begin(32 * (j - i))
-      for (; i < j; i++) {
-        if (nodes[i].hash.length !== 32) throw new Error(`node hash of row ${row} is not 32 bytes`)
-        a.bytes(nodes[i].hash)
-      }
-      batch.put(k, a.end())
-    }
+    if (n !== nodes.length) throw new Error(`block ${b.height} carries tree nodes of no entry in it`)
     for (const e of b.erasePayloads) {
       batch.del(keys.payload(e.index))
       // The content fingerprint is an unsalted hash of the record: erase it too, so the
@@ -215,6 +225,7 @@ export class LevelStore implements LedgerStore {
     batch.put(keys.block(b.height), b.header)
     batch.put(keys.checkpoint(b.height), utf8ToBytes(b.checkpoint))
     batch.put(keys.head(), utf8ToBytes(JSON.stringify(b.head)))
+    if (b.height === 0) batch.put(keys.format(), utf8ToBytes(STORAGE_FORMAT))
     await batch.write({ sync: true })
   }
 
@@ -222,17 +233,13 @@ export class LevelStore implements LedgerStore {
     if (ids.length === 0) return []
     const rows = ids.map(nodeRowOf)
     const unique = [...new Set(rows)]
-    const values = await this.db.getMany(unique.map(keys.nodeRow))
+    const values = await this.db.getMany(unique.map(keys.entry))
     const byRow = new Map(unique.map((r, i) => [r, values[i]]))
     return ids.map((id, i) => {
       const v = byRow.get(rows[i])
-      if (v === undefined || v.length < (id.level + 1) * 32) throw new MissingNodeError(id)
-      return v.subarray(id.level * 32, (id.level + 1) * 32)
+      if (v === undefined || v.length < 9 || v[8] <= id.level) throw new MissingNodeError(id)
+      return v.slice(entryNodeOffset(id.level), entryNodeOffset(id.level + 1))
     })
-  }
-
-  async *scanNodeRows(): AsyncIterable<[number, Uint8Array]> {
-    for await (const [k, v] of this.#scan(key(P_NODE), key(P_NODE + 1))) yield [readU64(k, 1), v]
   }
 
   async entry(index: number): Promise<StoredEntry | undefined> {
@@ -292,16 +299,25 @@ export class LevelStore implements LedgerStore {
     return this.db.get(keys.payload(index))
   }
 
-  /** Range scan in chunks (nextv): far fewer native round trips than one per entry. */
+  /**
+   * Range scan in chunks (nextv): far fewer native round trips than one per entry. The
+   * next chunk is already being read (on libuv's pool) while the caller works on this one;
+   * without that read-ahead an audit spent ~40% of its time waiting for LevelDB.
+   */
   async *#chunks(gte: Uint8Array, lt: Uint8Array): AsyncGenerator<[Uint8Array, Uint8Array][]> {
     const it = this.db.iterator({ gte, lt })
+    let pending: Promise<[Uint8Array, Uint8Array][]> | null = null
     try {
-      for (;;) {
-        const chunk = await it.nextv(2048)
-        if (chunk.length === 0) return
+      let chunk = await it.nextv(2048)
+      while (chunk.length > 0) {
+        pending = it.nextv(2048)
         yield chunk
+        chunk = await pending
+        pending = null
       }
     } finally {
+      // An abandoned scan must not close the iterator under a read still in flight.
+      if (pending) await pending.catch(() => undefined)
       await it.close()
     }
   }
@@ -313,12 +329,6 @@ export class LevelStore implements LedgerStore {
   async *scanEntryChunks(): AsyncIterable<[number, StoredEntry][]> {
     for await (const chunk of this.#chunks(keys.entry(0), key(P_ENTRY + 1))) {
       yield chunk.map(([k, v]): [number, StoredEntry] => [readU64(k, 1), decodeEntry(v)])
-    }
-  }
-
-  async *scanNodeRowChunks(): AsyncIterable<[number, Uint8Array][]> {
-    for await (const chunk of this.#chunks(key(P_NODE), key(P_NODE + 1))) {
-      yield chunk.map(([k, v]): [number, Uint8Array] => [readU64(k, 1), v])
     }
   }
 
@@ -340,21 +350,38 @@ const ARENA_CHUNK = 256 * 1024
 const utf8Encoder = new TextEncoder()
 
 /**
- * Builds many keys and values as views into a few large buffers (one allocation per
- * 256 KiB instead of several per row). Each row is begun with an upper bound on its size
- * and stays contiguous; buffers are never reused, so a view stays valid as long as needed.
+ * Builds many keys and values as views into large buffers (one allocation per 256 KiB
+ * instead of several per row). Each row is begun with an upper bound on its size and
+ * stays contiguous. reset() rewinds to reuse the same buffers, so the caller must be done
+ * with every earlier view — true once each row has been put into a LevelDB batch, which
+ * copies it.
  * Numbers are written exactly as u64() does: big-endian, fixed width.
  */
 class Arena {
+  #chunks: Uint8Array<ArrayBuffer>[] = []
+  #next = 0
   #buf = new Uint8Array(0)
   #view = new DataView(this.#buf.buffer)
   #start = 0
   #off = 0
 
+  reset(): this {
+    this.#next = 0
+    this.#buf = new Uint8Array(0)
+    this.#off = 0
+    return this
+  }
+
   begin(max: number): this {
     if (this.#off + max > this.#buf.length) {
-      this.#buf = new Uint8Array(Math.max(ARENA_CHUNK, max))
-      this.#view = new DataView(this.#buf.buffer)
+      let buf = this.#chunks[this.#next]
+      if (buf === undefined || buf.length < max) {
+        buf = new Uint8Array(Math.max(ARENA_CHUNK, max))
+        this.#chunks[this.#next] = buf
+      }
+      this.#next++
+      this.#buf = buf
+      this.#view = new DataView(buf.buffer)
       this.#off = 0
     }
     this.#start = this.#off
@@ -405,13 +432,17 @@ class Arena {
   }
 }
 
+/** Shared by every writeBlock: safe because a block's rows are all put before it yields. */
+const scratch = new Arena()
+
 function decodeEntry(v: Uint8Array): StoredEntry {
-  return { height: readU64(v), statement: v.slice(8) }
+  const end = entryNodeOffset(v[8])
+  return { height: readU64(v), nodes: v.slice(9, end), statement: v.slice(end) }
 }
 
 export function describeKey(k: Uint8Array): string {
   const names: Record<number, string> = {
-    [P_ENTRY]: 'entry', [P_NODE]: 'node', [P_BLOCK]: 'block', [P_CHECKPOINT]: 'checkpoint',
+    [P_ENTRY]: 'entry', [P_BLOCK]: 'block', [P_CHECKPOINT]: 'checkpoint',
     [P_KINDID]: 'kind+id index', [P_SUBJECT]: 'subject index', [P_LEAF]: 'leaf index',
     [P_REF]: 'ref index', [P_PAYLOAD]: 'payload', [P_META]: 'meta',
   }

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto'
 import { Level } from 'level'
 import { signerFromSeed, generateSigner } from '../../chain/checkpoint.ts'
 import { LedgerIntegrityError, Log } from '../../chain/log.ts'
-import { keys, LevelStore } from '../../chain/store.ts'
+import { entryNodeOffset, keys, LevelStore } from '../../chain/store.ts'
 import { canonicalBytes, isValidUscc, parseStatement, recordCommitment, usccCheckChar } from '../../chain/statement.ts'
 import { verifyReceipt } from '../../chain/verify.ts'
 import { openLog, ORIGIN, request, tempDir, testSigner, TEST_SEED, uscc } from '../helpers/fixtures.ts'
@@ -79,10 +79,10 @@ async function built(t: Test): Promise<string> {
 
 t.test('open refuses tampered storage with a clear message', async (t) => {
   const cases: [string, (db: Level<Uint8Array, Uint8Array>) => Promise<void>, RegExp][] = [
-    ['a node row', async (db) => {
-      const v = (await db.get(keys.nodeRow(7)))!
-      v[100] ^= 1 // level 3: the perfect subtree of leaves 0–7, on the right edge of size 11
-      await db.put(keys.nodeRow(7), v)
+    ['a tree node', async (db) => {
+      const v = (await db.get(keys.entry(7)))!
+      v[entryNodeOffset(3) + 4] ^= 1 // the perfect subtree of leaves 0–7, on the right edge of size 11
+      await db.put(keys.entry(7), v)
     }, /root|tree/],
     ['the head', async (db) => {
       const v = JSON.parse(new TextDecoder().decode((await db.get(keys.head()))!))
@@ -108,6 +108,18 @@ t.test('open refuses tampered storage with a clear message', async (t) => {
   const store = new LevelStore(dir)
   await store.open()
   await t.rejects(Log.open({ store, origin: ORIGIN, signer: generateSigner(ORIGIN) }), /wrong signing key/, 'a different signing key')
+  await store.close()
+})
+
+t.test('a store written in another storage format refuses to open, and says what to do', async (t) => {
+  const dir = await built(t)
+  await tamper(dir, (db) => db.del(keys.format())) // what a first-format store looks like
+  const store = new LevelStore(dir)
+  await t.rejects(store.open(), /storage format evidence-ledger\/1.*reads evidence-ledger\/2.*export/)
+  t.equal(store.db.status, 'closed', 'and lets go of the directory')
+  await tamper(dir, (db) => db.put(keys.format(), utf8ToBytes('evidence-ledger/2')))
+  await store.open()
+  t.equal((await store.head())?.size, 11, 'the same store opens once it carries the current format')
   await store.close()
 })
 

@@ -1,7 +1,7 @@
 import t from 'tap'
 import { Level } from 'level'
 import { auditLog } from '../../chain/audit.ts'
-import { keys } from '../../chain/store.ts'
+import { entryNodeOffset, keys } from '../../chain/store.ts'
 import { openLog, request, tempDir, testSigner, ORIGIN } from '../helpers/fixtures.ts'
 
 async function buildLog(dir: string): Promise<void> {
@@ -45,8 +45,8 @@ t.test('a clean log audits clean', async (t) => {
 t.test('audit finds one flipped byte and names its position', async (t) => {
   const cases: [string, Uint8Array, (len: number) => number, { what: string; index: number }][] = [
     ['a stored entry (statement byte)', keys.entry(37), (len) => len - 5, { what: 'entry', index: 37 }],
-    ['a stored node (level 2 of row 43)', keys.nodeRow(43), () => 64 + 3, { what: 'node', index: 43 }],
-    ['a leaf hash in a node row', keys.nodeRow(12), () => 7, { what: 'entry', index: 12 }],
+    ['a stored node (level 2 in entry 43)', keys.entry(43), () => entryNodeOffset(2) + 3, { what: 'node', index: 43 }],
+    ['a leaf hash stored with its entry', keys.entry(12), () => entryNodeOffset(0) + 7, { what: 'entry', index: 12 }],
     ['a block header', keys.block(9), (len) => len - 10, { what: 'block', index: 9 }],
     ['a checkpoint signature', keys.checkpoint(14), (len) => len - 20, { what: 'checkpoint', index: 14 }],
   ]
