@@ -263,7 +263,10 @@ export class LevelStore implements LedgerStore {
 
   async byKindIds(list: readonly { kind: string; id: string }[]): Promise<(KindIdRow | undefined)[]> {
     if (list.length === 0) return []
-    const a = new Arena()
+    // Sized to the keys, not a 256 KiB chunk: this runs once per block of a few entries.
+    let bound = 0
+    for (const k of list) bound += 2 + 3 * (k.kind.length + k.id.length)
+    const a = new Arena(bound)
     const values = await this.db.getMany(list.map((k) => a.kindIdKey(k.kind, k.id)))
     return values.map((v) => (v === undefined ? undefined : { index: readU64(v), fingerprint: v.slice(8) }))
   }
@@ -358,12 +361,17 @@ const utf8Encoder = new TextEncoder()
  * Numbers are written exactly as u64() does: big-endian, fixed width.
  */
 class Arena {
+  readonly #chunkSize: number
   #chunks: Uint8Array<ArrayBuffer>[] = []
   #next = 0
   #buf = new Uint8Array(0)
   #view = new DataView(this.#buf.buffer)
   #start = 0
   #off = 0
+
+  constructor(chunkSize = ARENA_CHUNK) {
+    this.#chunkSize = chunkSize
+  }
 
   reset(): this {
     this.#next = 0
@@ -376,7 +384,7 @@ class Arena {
     if (this.#off + max > this.#buf.length) {
       let buf = this.#chunks[this.#next]
       if (buf === undefined || buf.length < max) {
-        buf = new Uint8Array(Math.max(ARENA_CHUNK, max))
+        buf = new Uint8Array(Math.max(this.#chunkSize, max))
         this.#chunks[this.#next] = buf
       }
       this.#next++
