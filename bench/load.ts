@@ -10,4 +10,4 @@ const result = await autocannon({
   headers: { 'content-type': 'application/json', ...o.headers },
   requests: [{ setupRequest: (req: autocannon.Request) => ({ ...req, body: o.body.replaceAll('[<id>]', `${process.pid}-${n++}`) }) }],
 })
-process.stdout.write(JSON.stringify({ rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors, non2xx: result.non2xx }) + '\n')
+process.stdout.write(JSON.stringify({ rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, total: result.requests.total, errors: result.errors, non2xx: result.non2xx }) + '\n')
