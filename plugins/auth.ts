@@ -33,6 +33,10 @@ declare module 'fastify' {
 const JWKS_ALGORITHMS = ['EdDSA', 'ES256', 'ES384', 'RS256', 'PS256']
 const DEV_ALGORITHMS = ['EdDSA']
 const CACHE_LIMIT = 10_000
+// A refused token is refused again from memory for a while: otherwise a flood of one
+// well-formed but badly signed token costs a signature check per request (the rate
+// limit runs after auth, per verified subject, so it cannot stop that flood).
+const FAILURE_TTL_MS = 30_000
 
 async function authPlugin(app: FastifyInstance, opts: AuthOptions): Promise<void> {
   const getKey: CryptoKey | JWTVerifyGetKey = opts.jwksUrl
@@ -40,12 +44,23 @@ async function authPlugin(app: FastifyInstance, opts: AuthOptions): Promise<void
     : opts.devKey ?? (() => { throw new Error('auth needs a JWKS URL or a dev key') })()
   const algorithms = opts.jwksUrl ? JWKS_ALGORITHMS : DEV_ALGORITHMS
   const cache = new Map<string, { principal: Principal; expiresAt: number }>()
+  const refused = new Map<string, { detail: string; until: number }>()
+  const refuse = (token: string, detail: string): never => {
+    if (refused.size >= CACHE_LIMIT) refused.delete(refused.keys().next().value!)
+    refused.set(token, { detail, until: Date.now() + FAILURE_TTL_MS })
+    throw new ProblemError('unauthorized', detail)
+  }
 
   async function verify(token: string): Promise<Principal> {
     const hit = cache.get(token)
     if (hit) {
       if (hit.expiresAt > Date.now()) return hit.principal
       cache.delete(token)
+    }
+    const miss = refused.get(token)
+    if (miss) {
+      if (miss.until > Date.now()) throw new ProblemError('unauthorized', miss.detail)
+      refused.delete(token)
     }
     let payload: JWTPayload
     try {
@@ -54,12 +69,19 @@ async function authPlugin(app: FastifyInstance, opts: AuthOptions): Promise<void
       })
       payload = verified.payload
     } catch (e) {
+      // Only verdicts on the token itself are remembered. Failures that time or the key
+      // source can cure are not: a token not yet valid (nbf) may be valid next second, and
+      // a JWKS that is unreachable or lacks the key today may have it after a rotation.
+      const final = e instanceof joseErrors.JWSSignatureVerificationFailed || e instanceof joseErrors.JWTExpired ||
+        e instanceof joseErrors.JWSInvalid || e instanceof joseErrors.JWTInvalid || e instanceof joseErrors.JOSEAlgNotAllowed ||
+        (e instanceof joseErrors.JWTClaimValidationFailed && e.claim !== 'nbf')
+      if (final) return refuse(token, tokenFailure(e))
       throw new ProblemError('unauthorized', tokenFailure(e))
     }
     // The subject becomes the statement's submitter: it must be printable, bounded text.
     if (typeof payload.sub !== 'string' || payload.sub.length === 0 || payload.sub.length > 256 ||
         !payload.sub.isWellFormed() || /[\u0000-\u001f\u007f]/.test(payload.sub)) {
-      throw new ProblemError('unauthorized', 'token subject must be 1–256 printable characters')
+      return refuse(token, 'token subject must be 1–256 printable characters')
     }
     const roles = Array.isArray(payload.roles) ? payload.roles.filter((r): r is Role => (ROLES as readonly unknown[]).includes(r)) : []
     const principal: Principal = { sub: String(payload.sub), roles }

@@ -135,6 +135,48 @@ t.test('bad tokens are 401: expired, wrong issuer, wrong audience, alg none, tam
   t.equal(basic.statusCode, 401)
 })
 
+t.test('a refused token is refused again without another signature check; a not-yet-valid one is checked again', async (t) => {
+  const { app, dataDir } = await makeApp(t)
+  const key = await loadTokenKey(dataDir, true)
+  const foreign = await generateKeyPair('EdDSA', { crv: 'Ed25519' })
+  const signed = (k: CryptoKey, nbf?: number) => {
+    const jwt = new SignJWT({ roles: ['auditor'] }).setProtectedHeader({ alg: 'EdDSA', kid: key.kid })
+      .setIssuer(DEV_ISSUER).setAudience(DEFAULT_AUDIENCE).setSubject('x').setExpirationTime('10m')
+    return (nbf === undefined ? jwt : jwt.setNotBefore(nbf)).sign(k)
+  }
+  // jose verifies through WebCrypto: count the signature checks it asks for.
+  const subtle = globalThis.crypto.subtle
+  const original = subtle.verify.bind(subtle)
+  let checks = 0
+  subtle.verify = (...args: Parameters<SubtleCrypto['verify']>) => {
+    checks++
+    return original(...args)
+  }
+  t.teardown(() => { subtle.verify = original })
+  const ask = async (token: string) => {
+    const res = await app.inject({ url: '/v1/entries/0', headers: { authorization: `Bearer ${token}` } })
+    return { status: res.statusCode, detail: res.json().detail as string }
+  }
+  const forged = await signed(foreign.privateKey)
+  const first = await ask(forged)
+  t.same(first, { status: 401, detail: 'token signature is invalid' })
+  t.equal(checks, 1, 'the first refusal costs one signature check')
+  for (let i = 0; i < 50; i++) t.same(await ask(forged), first, `refusal ${i + 2} says the same`)
+  t.equal(checks, 1, 'the next 50 cost none')
+
+  const early = await signed(key.privateKey, Math.floor(Date.now() / 1000) + 3600)
+  checks = 0
+  t.equal((await ask(early)).status, 401)
+  t.equal((await ask(early)).status, 401)
+  t.equal(checks, 2, 'a token that is only not yet valid is checked each time (it will become valid)')
+
+  checks = 0
+  const good = await signed(key.privateKey)
+  t.equal((await ask(good)).status, 404, 'a good token still passes')
+  t.equal((await ask(good)).status, 404)
+  t.equal(checks, 1, 'and is checked once (the verified-token cache)')
+})
+
 t.test('with AUTH_JWKS_URL, tokens from the JWKS are accepted and the dev key is not trusted', async (t) => {
   const idp = await generateKeyPair('ES256')
   const jwk = { ...(await exportJWK(idp.publicKey)), kid: 'idp-1', alg: 'ES256', use: 'sig' }
