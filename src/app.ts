@@ -1,10 +1,10 @@
 // buildApp(config): the whole service as a Fastify instance that does not listen. Tests
 // call app.inject(); server.ts is the only place that binds a port.
-import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import type { Config } from './config.ts'
 import { loadCheckpointKeys, loadTokenKey } from './keys.ts'
+import { makeDirs } from './make-dirs.ts'
 import errors, { sendProblemReply } from '../plugins/errors.ts'
 import shutdown from '../plugins/shutdown.ts'
 import auth from '../plugins/auth.ts'
@@ -31,7 +31,7 @@ export function storePath(dataDir: string): string {
 }
 
 export async function buildApp(config: Config, opts: BuildOptions = {}): Promise<FastifyInstance> {
-  mkdirSync(config.dataDir, { recursive: true })
+  makeDirs(config.dataDir)
   const keys = loadCheckpointKeys(config.dataDir, config.origin, true)
   const devKey = config.auth.jwksUrl ? undefined : (await loadTokenKey(config.dataDir, true)).publicKey
 

@@ -1,10 +1,11 @@
 // Key material kept in DATA_DIR/keys, all files mode 0600. The checkpoint signing key and
 // the dev token key are separate: leaking a token key must never let anyone sign the log.
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { exportJWK, generateKeyPair, importJWK, type JWK } from 'jose'
 import { generateSigner, parseSkey, type CheckpointSigner } from '../chain/checkpoint.ts'
 import { parseVkey } from '../chain/note.ts'
+import { makeDirs } from './make-dirs.ts'
 
 export interface CheckpointKeys {
   signer: CheckpointSigner
@@ -30,7 +31,7 @@ export function loadCheckpointKeys(dataDir: string, origin: string, create: bool
   const retiredPath = join(dir, 'retired.vkeys')
   if (!existsSync(skeyPath)) {
     if (!create) throw new Error(`no checkpoint signing key at ${skeyPath}`)
-    mkdirSync(dir, { recursive: true, mode: 0o700 })
+    makeDirs(dir, 0o700)
     writeSecret(skeyPath, generateSigner(origin).skey + '\n')
   }
   const signer = parseSkey(readFileSync(skeyPath, 'utf8'))
@@ -65,7 +66,7 @@ export async function loadTokenKey(dataDir: string, create: boolean): Promise<To
   const path = join(dir, 'token-key.jwk.json')
   if (!existsSync(path)) {
     if (!create) throw new Error(`no dev token key at ${path}`)
-    mkdirSync(dir, { recursive: true, mode: 0o700 })
+    makeDirs(dir, 0o700)
     const { privateKey } = await generateKeyPair(TOKEN_ALG, { extractable: true, crv: 'Ed25519' })
     const jwk = await exportJWK(privateKey)
     jwk.kid = `dev-${Date.now().toString(36)}`

@@ -9,6 +9,9 @@ export function describeStartupError(e: unknown): string {
   const code = err.code ?? err.cause?.code
   const path = err.path ?? err.cause?.path
   if (code === 'EADDRINUSE') return `port is already in use (${err.message}); set PORT to a free port`
+  if (code === 'ENOENT' && (err.syscall ?? err.cause?.syscall) === 'mkdir') {
+    return `cannot create ${path ?? 'the data directory'}: this file system does not allow a directory there (ENOENT, e.g. /proc); choose a DATA_DIR on a real disk`
+  }
   if (code === 'EACCES' || code === 'EROFS' || code === 'EPERM' || code === 'ENOTDIR') {
     return `cannot write ${path ?? 'the data directory'} (${code}); check DATA_DIR and its permissions`
   }

@@ -39,6 +39,8 @@ t.test('startup faults give one clear line and a non-zero exit, never an empty o
   writeFileSync(file, 'x')
   await refuses(t, { DATA_DIR: join(file, 'data') }, /cannot (write|open)|ENOTDIR|not a directory/i, 'DATA_DIR below a regular file')
   await refuses(t, { DATA_DIR: '/sys/evidence-ledger' }, /cannot write|EPERM|EACCES/i, 'DATA_DIR that cannot be created (even by root)')
+  // Node's recursive mkdir spins forever here; the 20 s timeout of refuses() catches a hang.
+  await refuses(t, { DATA_DIR: '/proc/self/evidence-ledger/data' }, /cannot create \/proc\/self\/evidence-ledger: this file system does not allow/, 'DATA_DIR under /proc')
   await refuses(t, { DATA_DIR: tempDir(t), PORT: 'eighty' }, /PORT must be a whole number/, 'bad PORT')
 
   const dir = await seeded(t)

@@ -1,0 +1,20 @@
+import t from 'tap'
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { makeDirs } from '../../src/make-dirs.ts'
+
+t.test('makeDirs creates missing parents, accepts what exists, and fails plainly where Node would spin', async (t) => {
+  const root = mkdtempSync(join(tmpdir(), 'el-mkdirs-'))
+  t.teardown(() => rmSync(root, { recursive: true, force: true }))
+  const deep = join(root, 'a', 'b', 'c')
+  makeDirs(deep, 0o700)
+  t.ok(statSync(deep).isDirectory(), 'three levels made')
+  t.equal(statSync(deep).mode & 0o777, 0o700, 'with the mode asked for')
+  makeDirs(deep)
+  t.ok(statSync(deep).isDirectory(), 'an existing directory is fine')
+  writeFileSync(join(root, 'file'), 'x')
+  t.throws(() => makeDirs(join(root, 'file', 'sub')), { code: 'ENOTDIR' }, 'a file in the way')
+  t.throws(() => makeDirs(join(root, 'file')), { code: 'ENOTDIR' }, 'a file where the directory should be')
+  t.throws(() => makeDirs('/proc/self/el-mkdirs/x'), { code: 'ENOENT', syscall: 'mkdir' }, '/proc refuses at once instead of hanging')
+})
