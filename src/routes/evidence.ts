@@ -4,6 +4,7 @@ import { KINDS, type Kind } from '../../chain/statement.ts'
 import { ProblemError } from '../problems.ts'
 import { problemResponses } from '../schemas/responses.ts'
 import { buildBundle } from '../evidence-bundle.ts'
+import { EntryId } from '../schemas/records.ts'
 
 export default async function evidenceRoutes(app: FastifyInstance): Promise<void> {
   app.get('/v1/evidence/:kind/:id', {
@@ -12,7 +13,7 @@ export default async function evidenceRoutes(app: FastifyInstance): Promise<void
       summary: 'Evidence bundle (DESIGN §6): verify offline with `evidence-ledger verify` or the /verify page',
       tags: ['evidence'],
       security: [{ bearer: [] }],
-      params: Type.Object({ kind: Type.Union(KINDS.map((k) => Type.Literal(k))), id: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$' }) }),
+      params: Type.Object({ kind: Type.Union(KINDS.map((k) => Type.Literal(k))), id: EntryId }),
       response: { ...problemResponses },
     },
   }, async (request, reply) => {

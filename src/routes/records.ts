@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { Type } from '@sinclair/typebox'
 import { ProblemError } from '../problems.ts'
-import { BatchBody, BusinessId, MAX_BATCH, RecordBody } from '../schemas/records.ts'
+import { BatchBody, EntryId, MAX_BATCH, RecordBody } from '../schemas/records.ts'
 import { ProblemSchema, ReceiptSchema, StatementSchema, bodyProblemResponses, problemResponses } from '../schemas/responses.ts'
 import { KINDS, type Kind } from '../../chain/statement.ts'
 
@@ -71,7 +71,7 @@ export default async function recordRoutes(app: FastifyInstance): Promise<void> 
       summary: 'Statement and receipt of one record; the payload only for court and admin',
       tags: ['records'],
       security: [{ bearer: [] }],
-      params: Type.Object({ kind: Type.Union(KINDS.map((k) => Type.Literal(k))), id: BusinessId }),
+      params: Type.Object({ kind: Type.Union(KINDS.map((k) => Type.Literal(k))), id: EntryId }),
       response: {
         200: Type.Object({
           statement: StatementSchema,

@@ -16,6 +16,16 @@ export const BusinessId = Type.String({
   description: 'Client business id, unique per kind: letters, digits, . _ : -',
   examples: ['AUTH-2026-000123'],
 })
+/**
+ * An entry's id as the ledger stores it, for read routes: a client business id, or a
+ * redaction's `<kind>:<business id>`, which can run past the 128 characters of the
+ * longest business id (24-character kind + ":" + 128).
+ */
+export const EntryId = Type.String({
+  pattern: '^[A-Za-z0-9][A-Za-z0-9._:-]{0,152}$',
+  description: 'Entry id: a business id, or for a redaction "<kind>:<business id>"',
+  examples: ['AUTH-2026-000123', 'evidence:EV-2026-0042'],
+})
 const Text = (max: number) => Type.String({ minLength: 1, maxLength: max })
 export const Sha256Hex = Type.String({ pattern: '^[0-9a-f]{64}$', description: 'SHA-256, lowercase hex' })
 export const Rfc3339 = Type.String({

@@ -155,3 +155,28 @@ t.test('a 128-character business id can be erased and its status asked (the rout
   const bundle = await app.inject({ url: `/v1/evidence/data-authorization/${id}`, headers: await auth('court') })
   t.equal(bundle.json().redacted, true)
 })
+
+t.test('a redaction of a record with a 128-character id is readable by its longer id; longer ids are still refused', async (t) => {
+  const { app, bank, admin, auth } = await setup(t)
+  const id = 'AUTH-' + 'x'.repeat(123)
+  t.equal(id.length, 128)
+  const records = sampleRecords(8, FIRM)
+  const long = { ...records['data-authorization'], authorizationId: id }
+  t.equal((await app.inject({ method: 'POST', url: '/v1/records', headers: bank, payload: { kind: 'data-authorization', record: long } })).statusCode, 201)
+  const erased = await app.inject({ method: 'DELETE', url: `/v1/records/data-authorization/${id}/payload`, headers: admin, payload: { reason: 'PIPL' } })
+  t.equal(erased.statusCode, 201)
+  const redactionId = erased.json().statement.id
+  t.equal(redactionId, `data-authorization:${id}`)
+  t.equal(redactionId.length, 147)
+  const court = await auth('court')
+  const view = await app.inject({ url: `/v1/records/redaction/${redactionId}`, headers: court })
+  t.equal(view.statusCode, 200, 'GET /v1/records/redaction/<147 characters>')
+  t.equal(view.json().statement.id, redactionId)
+  const bundle = await app.inject({ url: `/v1/evidence/redaction/${redactionId}`, headers: court })
+  t.equal(bundle.statusCode, 200, 'and its evidence bundle')
+  for (const url of [`/v1/records/redaction/${'r'.repeat(154)}`, `/v1/evidence/redaction/${'r'.repeat(154)}`]) {
+    const res = await app.inject({ url, headers: court })
+    t.equal(res.statusCode, 400, `${url.slice(0, 24)}…: an id past the longest possible one is a 400`)
+    t.match(res.headers['content-type'], /application\/problem\+json/)
+  }
+})
