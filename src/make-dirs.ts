@@ -3,23 +3,36 @@
 // ENOENT although the parent exists, and the recursive walk retries forever), so
 // DATA_DIR=/proc/x hung the service instead of failing. One plain mkdir per level turns
 // every such case into an ordinary error carrying its code and path.
-import { mkdirSync, statSync } from 'node:fs'
-import { dirname } from 'node:path'
+import { mkdirSync, realpathSync, statSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
+import { ConfigError } from './config.ts'
+
+// Kernel and device file systems: nothing there is a disk. /proc and /sys refuse a
+// directory (with odd errors), and /dev, a tmpfs, takes one as root and loses the
+// ledger and its signing key at the next reboot.
+const PSEUDO_FS = ['/proc', '/sys', '/dev']
 
 export function makeDirs(path: string, mode?: number): void {
   const missing: string[] = []
-  for (let p = path; ; p = dirname(p)) {
+  let ancestor = path
+  for (; ; ancestor = dirname(ancestor)) {
     try {
-      if (statSync(p).isDirectory()) break
-      const e: NodeJS.ErrnoException = new Error(`ENOTDIR: not a directory, mkdir '${p}'`)
-      Object.assign(e, { code: 'ENOTDIR', path: p, syscall: 'mkdir' })
+      if (statSync(ancestor).isDirectory()) break
+      const e: NodeJS.ErrnoException = new Error(`ENOTDIR: not a directory, mkdir '${ancestor}'`)
+      Object.assign(e, { code: 'ENOTDIR', path: ancestor, syscall: 'mkdir' })
       throw e
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e
     }
-    missing.push(p)
-    if (dirname(p) === p) break
+    missing.push(ancestor)
+    if (dirname(ancestor) === ancestor) break
   }
+  if (missing.length === 0) return
+  // Checked only before creating, by the path as given and by where its nearest existing
+  // ancestor really is (a symlink may lead into /dev).
+  const under = (p: string) => PSEUDO_FS.find((root) => p === root || p.startsWith(`${root}/`))
+  const pseudo = under(resolve(path)) ?? under(realpathSync(ancestor))
+  if (pseudo) throw new ConfigError(`cannot create ${path}: it is on a pseudo file system (${pseudo}), not a disk; choose a DATA_DIR on a real disk`)
   for (const p of missing.reverse()) {
     try {
       mkdirSync(p, { mode })

@@ -201,3 +201,38 @@ t.test('with AUTH_JWKS_URL, tokens from the JWKS are accepted and the dev key is
   t.equal(cli.stdout, '', 'and prints no token')
   t.match(cli.stderr, /AUTH_JWKS_URL is set/)
 })
+
+t.test('with AUTH_JWKS_URL, "key not known" is not remembered: a key rotated into the JWKS is accepted once jose may refetch', async (t) => {
+  const old = await generateKeyPair('ES256')
+  const next = await generateKeyPair('ES256')
+  const jwk = async (k: CryptoKey, kid: string) => ({ ...(await exportJWK(k)), kid, alg: 'ES256', use: 'sig' })
+  let keys = [await jwk(old.publicKey, 'idp-1')]
+  const server = createServer((_req, res) => {
+    res.setHeader('content-type', 'application/json')
+    res.end(JSON.stringify({ keys }))
+  })
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  t.teardown(() => server.close())
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/jwks.json`
+  const { app } = await makeApp(t, { AUTH_JWKS_URL: url, AUTH_ISSUER: 'https://idp.bank.example', AUTH_AUDIENCE: 'evidence-ledger-prod' })
+  const token = (k: CryptoKey, kid: string) => new SignJWT({ roles: ['auditor'] }).setProtectedHeader({ alg: 'ES256', kid })
+    .setIssuer('https://idp.bank.example').setAudience('evidence-ledger-prod').setSubject('auditor-7').setExpirationTime('5m').sign(k)
+  const ask = async (jwt: string) => {
+    const res = await app.inject({ url: '/v1/entries/0', headers: { authorization: `Bearer ${jwt}` } })
+    return { status: res.statusCode, detail: res.statusCode === 401 ? res.json().detail as string : '' }
+  }
+  // Both jose's refetch cooldown (30 s) and the refusal memory (30 s) read Date.now():
+  // move it by hand so the test needs no real waiting.
+  const realNow = Date.now
+  let offset = 0
+  Date.now = () => realNow() + offset
+  t.teardown(() => { Date.now = realNow })
+
+  t.equal((await ask(await token(old.privateKey, 'idp-1'))).status, 404, 'the JWKS is fetched at t0')
+  const rotated = await token(next.privateKey, 'idp-2')
+  offset = 20_000 // inside jose's cooldown: no refetch, the key is not known
+  t.same(await ask(rotated), { status: 401, detail: 'token key is not known' }, 'an unknown kid is refused')
+  keys = [...keys, await jwk(next.publicKey, 'idp-2')]
+  offset = 35_000 // cooldown over, but a remembered refusal (t0+20 s + 30 s) would still hold
+  t.equal((await ask(rotated)).status, 404, 'after the rotation the same token passes: its refusal was not remembered')
+})

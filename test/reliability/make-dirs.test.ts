@@ -1,5 +1,5 @@
 import t from 'tap'
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { makeDirs } from '../../src/make-dirs.ts'
@@ -16,5 +16,14 @@ t.test('makeDirs creates missing parents, accepts what exists, and fails plainly
   writeFileSync(join(root, 'file'), 'x')
   t.throws(() => makeDirs(join(root, 'file', 'sub')), { code: 'ENOTDIR' }, 'a file in the way')
   t.throws(() => makeDirs(join(root, 'file')), { code: 'ENOTDIR' }, 'a file where the directory should be')
-  t.throws(() => makeDirs('/proc/self/el-mkdirs/x'), { code: 'ENOENT', syscall: 'mkdir' }, '/proc refuses at once instead of hanging')
+  const pseudo = (root: string) => ({ name: 'ConfigError', message: `it is on a pseudo file system (${root}), not a disk` })
+  t.throws(() => makeDirs('/proc/self/el-mkdirs/x'), pseudo('/proc'), '/proc refuses at once instead of hanging')
+  t.throws(() => makeDirs('/sys/el-mkdirs'), pseudo('/sys'), '/sys')
+  t.throws(() => makeDirs('/dev/el-mkdirs/x'), pseudo('/dev'), '/dev (a tmpfs where root could make it)')
+  t.notOk(existsSync('/dev/el-mkdirs'), 'and nothing was made there')
+  symlinkSync('/dev', join(root, 'to-dev'))
+  t.throws(() => makeDirs(join(root, 'to-dev', 'el-mkdirs')), pseudo('/dev'), 'through a symlink too')
+  t.notOk(existsSync('/dev/el-mkdirs'))
+  makeDirs(join(root, 'devices', 'proc'))
+  t.ok(statSync(join(root, 'devices', 'proc')).isDirectory(), 'names that merely look alike are fine')
 })

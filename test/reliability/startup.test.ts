@@ -1,6 +1,6 @@
 import t, { type Test } from 'tap'
 import { execFile } from 'node:child_process'
-import { cpSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { createServer } from 'node:net'
@@ -9,9 +9,12 @@ import { tempDir } from '../helpers/fixtures.ts'
 
 const run = promisify(execFile)
 
-/** Runs `serve` expecting it to refuse; returns its stderr. */
+/**
+ * Runs `serve` expecting it to refuse; returns its stderr. A hang fails after 20 s, and
+ * SIGKILL, because a start-up stuck in a synchronous loop never acts on SIGTERM.
+ */
 async function refuses(t: Test, env: NodeJS.ProcessEnv, why: RegExp, label: string): Promise<void> {
-  const res = await run(process.execPath, [CLI, 'serve'], { env: { ...process.env, LOG_LEVEL: 'fatal', HOST: '127.0.0.1', ...env }, timeout: 20_000 })
+  const res = await run(process.execPath, [CLI, 'serve'], { env: { ...process.env, LOG_LEVEL: 'fatal', HOST: '127.0.0.1', ...env }, timeout: 20_000, killSignal: 'SIGKILL' })
     .then(() => ({ code: 0, stderr: '' }), (e: { code: number; stderr: string }) => e)
   t.not(res.code, 0, `${label}: non-zero exit`)
   const lines = res.stderr.trim().split('\n')
@@ -38,9 +41,14 @@ t.test('startup faults give one clear line and a non-zero exit, never an empty o
   const file = join(tempDir(t), 'a-file')
   writeFileSync(file, 'x')
   await refuses(t, { DATA_DIR: join(file, 'data') }, /cannot (write|open)|ENOTDIR|not a directory/i, 'DATA_DIR below a regular file')
-  await refuses(t, { DATA_DIR: '/sys/evidence-ledger' }, /cannot write|EPERM|EACCES/i, 'DATA_DIR that cannot be created (even by root)')
+  const pseudo = (dir: string, root: string) => new RegExp(`^evidence-ledger: configuration: cannot create ${dir}: it is on a pseudo file system \\(${root}\\), not a disk; choose a DATA_DIR on a real disk$`)
+  await refuses(t, { DATA_DIR: '/sys/evidence-ledger' }, pseudo('/sys/evidence-ledger', '/sys'), 'DATA_DIR under /sys')
   // Node's recursive mkdir spins forever here; the 20 s timeout of refuses() catches a hang.
-  await refuses(t, { DATA_DIR: '/proc/self/evidence-ledger/data' }, /cannot create \/proc\/self\/evidence-ledger: this file system does not allow/, 'DATA_DIR under /proc')
+  await refuses(t, { DATA_DIR: '/proc/evidence-ledger-test' }, pseudo('/proc/evidence-ledger-test', '/proc'), 'DATA_DIR under /proc')
+  await refuses(t, { DATA_DIR: '/proc/self/evidence-ledger/data' }, pseudo('/proc/self/evidence-ledger/data', '/proc'), 'DATA_DIR deeper under /proc')
+  // Root may create directories in /dev (a tmpfs): the ledger would vanish at reboot.
+  await refuses(t, { DATA_DIR: '/dev/evidence-ledger-test/data' }, pseudo('/dev/evidence-ledger-test/data', '/dev'), 'DATA_DIR under /dev')
+  t.notOk(existsSync('/dev/evidence-ledger-test'), 'and nothing is left in /dev')
   await refuses(t, { DATA_DIR: tempDir(t), PORT: 'eighty' }, /PORT must be a whole number/, 'bad PORT')
 
   const dir = await seeded(t)
