@@ -27,12 +27,13 @@ export function makeDirs(path: string, mode?: number): void {
     missing.push(ancestor)
     if (dirname(ancestor) === ancestor) break
   }
-  if (missing.length === 0) return
-  // Checked only before creating, by the path as given and by where its nearest existing
-  // ancestor really is (a symlink may lead into /dev).
+  // Checked by the path as given and by where its nearest existing ancestor really is (a
+  // symlink may lead into /dev); also when the directory already exists, because a ledger
+  // kept in an existing /dev/shm directory is lost at reboot just the same.
   const under = (p: string) => PSEUDO_FS.find((root) => p === root || p.startsWith(`${root}/`))
   const pseudo = under(resolve(path)) ?? under(realpathSync(ancestor))
-  if (pseudo) throw new ConfigError(`cannot create ${path}: it is on a pseudo file system (${pseudo}), not a disk; choose a DATA_DIR on a real disk`)
+  if (pseudo) throw new ConfigError(`cannot ${missing.length ? 'create' : 'use'} ${path}: it is on a pseudo file system (${pseudo}), not a disk; choose a DATA_DIR on a real disk`)
+  if (missing.length === 0) return
   for (const p of missing.reverse()) {
     try {
       mkdirSync(p, { mode })

@@ -19,11 +19,17 @@ t.test('makeDirs creates missing parents, accepts what exists, and fails plainly
   const pseudo = (root: string) => ({ name: 'ConfigError', message: `it is on a pseudo file system (${root}), not a disk` })
   t.throws(() => makeDirs('/proc/self/el-mkdirs/x'), pseudo('/proc'), '/proc refuses at once instead of hanging')
   t.throws(() => makeDirs('/sys/el-mkdirs'), pseudo('/sys'), '/sys')
-  t.throws(() => makeDirs('/dev/el-mkdirs/x'), pseudo('/dev'), '/dev (a tmpfs where root could make it)')
-  t.notOk(existsSync('/dev/el-mkdirs'), 'and nothing was made there')
+  // A name of this run only, removed even if the check ever lets it through: a fixed name
+  // left behind once made every later run on the machine see it as already there.
+  const inDev = `/dev/el-mkdirs-${process.pid}-${Date.now()}`
+  t.teardown(() => rmSync(inDev, { recursive: true, force: true }))
+  t.throws(() => makeDirs(`${inDev}/x`), pseudo('/dev'), '/dev (a tmpfs where root could make it)')
+  t.notOk(existsSync(inDev), 'and nothing was made there')
   symlinkSync('/dev', join(root, 'to-dev'))
-  t.throws(() => makeDirs(join(root, 'to-dev', 'el-mkdirs')), pseudo('/dev'), 'through a symlink too')
-  t.notOk(existsSync('/dev/el-mkdirs'))
+  t.throws(() => makeDirs(join(root, 'to-dev', inDev.slice('/dev/'.length))), pseudo('/dev'), 'through a symlink too')
+  t.notOk(existsSync(inDev))
+  t.throws(() => makeDirs('/dev'), { name: 'ConfigError', message: 'cannot use /dev: it is on a pseudo file system (/dev)' }, 'an existing directory under /dev is refused too')
+  t.throws(() => makeDirs(join(root, 'to-dev')), { name: 'ConfigError', message: 'it is on a pseudo file system (/dev)' }, 'also when a symlink to it exists')
   makeDirs(join(root, 'devices', 'proc'))
   t.ok(statSync(join(root, 'devices', 'proc')).isDirectory(), 'names that merely look alike are fine')
 })
