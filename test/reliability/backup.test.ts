@@ -1,6 +1,6 @@
 import t from 'tap'
 import { execFile } from 'node:child_process'
-import { cpSync, mkdirSync, writeFileSync, readFileSync } from 'node:fs'
+import { cpSync, mkdirSync, readdirSync, writeFileSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { CLI, startServer, waitExit } from '../../scripts/server-process.ts'
@@ -15,7 +15,9 @@ t.test('backup while serving, restore into a new DATA_DIR: audits clean and serv
   const token = (await run(process.execPath, [CLI, 'token', '--role', 'submitter'], { env })).stdout.trim()
   const admin = (await run(process.execPath, [CLI, 'token', '--role', 'admin', '--sub', 'ops'], { env })).stdout.trim()
   const post = (body: unknown) => fetch(`${server.url}/v1/records`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(body) })
-  for (let i = 0; i < 40; i++) await post({ kind: 'evidence', record: { evidenceId: `EV-${i}`, subject: uscc(i % 5), title: `doc ${i}`, documents: [{ name: 'a.pdf', sha256: 'ab'.repeat(32), size: i }] } })
+  // The record erased below carries words found nowhere else, to look for them on disk.
+  const erasedWords = `erased-${process.pid}-${Date.now()}`
+  for (let i = 0; i < 40; i++) await post({ kind: 'evidence', record: { evidenceId: `EV-${i}`, subject: uscc(i % 5), title: i === 3 ? erasedWords : `doc ${i}`, documents: [{ name: 'a.pdf', sha256: 'ab'.repeat(32), size: i }] } })
   await post({ kind: 'evidence', id: 'EV-HASH', subject: uscc(1), commitment: 'sha256:' + 'cd'.repeat(32) })
   const erased = await fetch(`${server.url}/v1/records/evidence/EV-3/payload`, { method: 'DELETE', headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}` }, body: JSON.stringify({ reason: 'PIPL request' }) })
   t.equal(erased.status, 201)
@@ -50,6 +52,12 @@ t.test('backup while serving, restore into a new DATA_DIR: audits clean and serv
   server.child.kill('SIGTERM')
   t.equal((await waitExit(copy.child)).code, 0)
   t.equal((await waitExit(server.child)).code, 0)
+  // Export + import is the documented way to remove erased records physically: LevelDB
+  // keeps a deleted value in its log and tables, but the restored store never saw it.
+  t.notOk(readFileSync(backup, 'utf8').includes(erasedWords), 'the backup does not carry the erased record')
+  const holding = filesUnder(restored).filter((f) => readFileSync(f).includes(erasedWords))
+  t.same(holding, [], 'no file of the restored DATA_DIR holds the erased record')
+  t.comment(`the source DATA_DIR still holds it in ${filesUnder(dir).filter((f) => readFileSync(f).includes(erasedWords)).length} file(s)`)
 
   // A tampered backup is refused, and leaves nothing half-restored behind.
   const lines = readFileSync(backup, 'utf8').split('\n')
@@ -66,3 +74,8 @@ t.test('backup while serving, restore into a new DATA_DIR: audits clean and serv
   const { existsSync } = await import('node:fs')
   t.notOk(existsSync(join(target, 'ledger')), 'a refused import leaves no log behind')
 })
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true }).filter((d) => d.isFile()).map((d) => join(d.parentPath ?? d.path, d.name))
+}
+
