@@ -72,3 +72,34 @@ t.test('audit with the wrong key fails at the first checkpoint', async (t) => {
   t.notOk(r.ok)
   t.same(r.position, { what: 'checkpoint', index: 0 })
 })
+
+t.test('a log larger than one read chunk: audits clean, and damage past the first chunk is found where it is', async (t) => {
+  // ~330 bytes an entry row: 4,000 entries span several 256 KiB scan chunks, so chunk
+  // boundaries (and the read-ahead across them) are crossed.
+  const build = async (dir: string) => {
+    const log = await openLog(dir)
+    for (let b = 0; b < 8; b++) await log.append(Array.from({ length: 500 }, (_, i) => request(b * 500 + i)))
+    await log.close()
+  }
+  const clean = tempDir(t)
+  await build(clean)
+  const r = await audit(clean)
+  t.ok(r.ok, r.error ?? 'clean')
+  t.equal(r.entries, 4000)
+  t.equal(r.blocks, 8)
+
+  const flipped = tempDir(t)
+  await build(flipped)
+  await flipByte(flipped, keys.entry(3217), (len) => len - 3)
+  t.match((await audit(flipped)).position, { what: 'entry', index: 3217 }, 'a flipped statement byte in entry 3217')
+
+  const missing = tempDir(t)
+  await build(missing)
+  const db = new Level<Uint8Array, Uint8Array>(missing, { keyEncoding: 'view', valueEncoding: 'view' })
+  await db.open()
+  await db.del(keys.entry(2900))
+  await db.close()
+  const m = await audit(missing)
+  t.notOk(m.ok)
+  t.match(m, { position: { what: 'entry', index: 2900 }, error: /entry 2900: missing/ }, 'a deleted entry row')
+})
