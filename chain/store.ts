@@ -71,6 +71,7 @@ export interface LedgerStore extends NodeReader {
   subjectIndexes(subject: string, opts: { after?: number; limit: number }): Promise<number[]>
   referrers(index: number): Promise<number[]>
   payload(index: number): Promise<Uint8Array | undefined>
+  payloads(indexes: readonly number[]): Promise<(Uint8Array | undefined)[]>
   /** Everything, in key order, for audit and export. */
   scanEntries(from?: number): AsyncIterable<[number, StoredEntry]>
   scanBlocks(from?: number): AsyncIterable<[number, Uint8Array]>
@@ -301,6 +302,10 @@ export class LevelStore implements LedgerStore {
 
   payload(index: number): Promise<Uint8Array | undefined> {
     return this.db.get(keys.payload(index))
+  }
+
+  payloads(indexes: readonly number[]): Promise<(Uint8Array | undefined)[]> {
+    return indexes.length === 0 ? Promise.resolve([]) : this.db.getMany(indexes.map(keys.payload))
   }
 
   /**

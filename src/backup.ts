@@ -35,7 +35,9 @@ interface BackupBlock {
 }
 
 /** Lines of a backup of every block up to the head as it is when the export starts. */
-export async function* exportLines(store: LedgerStore, origin: string): AsyncGenerator<string> {
+export async function* exportLines(
+  store: LedgerStore, origin: string, opts: { onProgress?: (entries: number, total: number) => void } = {},
+): AsyncGenerator<string> {
   const head = await store.head()
   const size = head?.size ?? 0
   const height = head?.height ?? -1
@@ -47,20 +49,35 @@ export async function* exportLines(store: LedgerStore, origin: string): AsyncGen
     const bh = JSON.parse(utf8Decoder.decode(headerBytes)) as BlockHeader
     const checkpoint = await store.checkpoint(h)
     const out: BackupEntry[] = []
-    for (let i = 0; i < bh.count; i++) {
-      const e = await entries.next()
-      if (e.done) throw new Error(`entry ${bh.first + i} is missing from storage`)
-      const [index, stored] = e.value
-      const statement = utf8Decoder.decode(stored.statement)
-      const s = JSON.parse(statement) as { kind: string; id: string }
-      const row = await store.byKindId(s.kind, s.id)
-      const payload = await store.payload(index)
-      out.push({ index, statement, fingerprint: row ? bytesToHex(row.fingerprint) : '', ...(payload ? { payload: toBase64(payload) } : {}) })
+    // A block's fingerprints and payloads are read EXPORT_READ at a time: two point reads
+    // per entry held export at ~5,600 entries/s.
+    for (let first = 0; first < bh.count; first += EXPORT_READ) {
+      const n = Math.min(EXPORT_READ, bh.count - first)
+      const part: BackupEntry[] = []
+      const ids: { kind: string; id: string }[] = []
+      for (let i = 0; i < n; i++) {
+        const e = await entries.next()
+        if (e.done) throw new Error(`entry ${bh.first + first + i} is missing from storage`)
+        const [index, stored] = e.value
+        const statement = utf8Decoder.decode(stored.statement)
+        const s = JSON.parse(statement) as { kind: string; id: string }
+        part.push({ index, statement, fingerprint: '' })
+        ids.push({ kind: s.kind, id: s.id })
+      }
+      const [rows, payloads] = await Promise.all([store.byKindIds(ids), store.payloads(part.map((e) => e.index))])
+      for (let i = 0; i < n; i++) {
+        const row = rows[i]
+        const payload = payloads[i]
+        out.push({ ...part[i], fingerprint: row ? bytesToHex(row.fingerprint) : '', ...(payload ? { payload: toBase64(payload) } : {}) })
+      }
     }
     const block: BackupBlock = { height: h, header: utf8Decoder.decode(headerBytes), checkpoint: checkpoint ?? '', entries: out }
     yield JSON.stringify(block) + '\n'
+    opts.onProgress?.(bh.first + bh.count, size)
   }
 }
+
+const EXPORT_READ = 1000
 
 export class RestoreError extends Error {
   override name = 'RestoreError'

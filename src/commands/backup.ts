@@ -1,35 +1,80 @@
 // `evidence-ledger export` / `import`: backup while serving (through the service's
 // /v1/export) or from a stopped DATA_DIR, and a restore that re-verifies everything.
-import { createReadStream, createWriteStream, existsSync, renameSync, rmSync } from 'node:fs'
+import { createReadStream, createWriteStream, existsSync, openSync, renameSync, rmSync } from 'node:fs'
 import { LevelStore } from '../../chain/store.ts'
 import { storePath } from '../app.ts'
 import { createInterface } from 'node:readline'
-import { Readable } from 'node:stream'
+import { Readable, Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { loadConfig } from '../config.ts'
 import { loadCheckpointKeys } from '../keys.ts'
 import { exportLines, restoreLines } from '../backup.ts'
-import { progressBar } from './progress.ts'
+import { progressBar, type Progress } from './progress.ts'
 import { openStore } from './store-access.ts'
 import { readVkey } from './verify.ts'
 
 export async function runExport(opts: { out: string; url?: string; token?: string }): Promise<number> {
-  const out = createWriteStream(opts.out, { flags: 'wx', mode: 0o600 })
-  if (opts.url) {
-    const res = await fetch(new URL('/v1/export', opts.url), { headers: opts.token ? { authorization: `Bearer ${opts.token}` } : {} })
-    if (!res.ok || !res.body) throw new Error(`export failed: HTTP ${res.status} ${await res.text()}`)
-    await pipeline(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream), out)
-  } else {
-    const config = loadConfig()
-    const store = await openStore(config.dataDir, true)
-    try {
-      await pipeline(Readable.from(exportLines(store, config.origin)), out)
-    } finally {
-      await store.close()
+  // Opened here, not by the stream, so that an existing file is refused before any work and
+  // a failed export removes only a file it created itself.
+  let fd: number
+  try {
+    fd = openSync(opts.out, 'wx', 0o600)
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new Error(`${opts.out} already exists; a backup is never written over another file`)
+    throw e
+  }
+  const out = createWriteStream('', { fd })
+  const bar = progressBar('export')
+  try {
+    if (opts.url) {
+      const res = await fetch(new URL('/v1/export', opts.url), { headers: opts.token ? { authorization: `Bearer ${opts.token}` } : {} })
+      if (!res.ok || !res.body) throw new Error(`export failed: HTTP ${res.status} ${await res.text()}`)
+      await pipeline(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream), progressOf(bar), out)
+    } else {
+      const config = loadConfig()
+      const store = await openStore(config.dataDir, true)
+      try {
+        await pipeline(Readable.from(exportLines(store, config.origin, { onProgress: (d, t) => bar.update(d, t) })), out)
+      } finally {
+        await store.close()
+      }
     }
+  } catch (e) {
+    // A failed export must not leave a file that looks like a backup.
+    out.destroy()
+    rmSync(opts.out, { force: true })
+    throw e
+  } finally {
+    bar.stop()
   }
   process.stdout.write(`backup written to ${opts.out}\n`)
   return 0
+}
+
+/**
+ * Passes a streamed backup through, reporting entries seen: the header line announces the
+ * total, and every entry starts with `{"index":N` (inside a JSON string a quote is always
+ * escaped, so statements cannot fake it).
+ */
+function progressOf(bar: Progress): Transform {
+  let total = 0
+  let tail = ''
+  return new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      const text = tail + chunk.toString('latin1')
+      if (total === 0) {
+        const m = /^\{[^\n]*?"size":(\d+)/.exec(text)
+        if (m) total = Number(m[1])
+      }
+      const at = text.lastIndexOf('{"index":')
+      if (at >= 0) {
+        const m = /^\{"index":(\d+)/.exec(text.slice(at, at + 32))
+        if (m) bar.update(Number(m[1]) + 1, total)
+      }
+      tail = text.slice(-32)
+      done(null, chunk)
+    },
+  })
 }
 
 export async function runImport(file: string, opts: { key?: string[] }): Promise<number> {

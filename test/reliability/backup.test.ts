@@ -1,6 +1,6 @@
 import t from 'tap'
 import { execFile } from 'node:child_process'
-import { cpSync, mkdirSync, readdirSync, writeFileSync, readFileSync } from 'node:fs'
+import { cpSync, existsSync, mkdirSync, readdirSync, writeFileSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { CLI, startServer, waitExit } from '../../scripts/server-process.ts'
@@ -59,6 +59,22 @@ t.test('backup while serving, restore into a new DATA_DIR: audits clean and serv
   t.same(holding, [], 'no file of the restored DATA_DIR holds the erased record')
   t.comment(`the source DATA_DIR still holds it in ${filesUnder(dir).filter((f) => readFileSync(f).includes(erasedWords)).length} file(s)`)
 
+  // Export refuses to write over a file, and a failed export leaves no file behind.
+  const existing = join(tempDir(t), 'existing.ndjson')
+  writeFileSync(existing, 'keep me')
+  const over = await run(process.execPath, [CLI, 'export', '--out', existing], { env }).catch((e: { code: number; stderr: string }) => e)
+  t.equal((over as { code: number }).code, 2, 'export over an existing file: exit 2')
+  t.match((over as { stderr: string }).stderr, /^evidence-ledger: .*existing\.ndjson already exists; a backup is never written over another file\n$/)
+  t.equal(readFileSync(existing, 'utf8'), 'keep me', 'and the file is untouched')
+  const nowhere = join(tempDir(t), 'nowhere.ndjson')
+  const failed = await run(process.execPath, [CLI, 'export', '--url', server.url, '--token', admin, '--out', nowhere], { env }).catch((e: { code: number; stderr: string }) => e)
+  t.equal((failed as { code: number }).code, 2, 'export from a stopped service fails')
+  t.notOk(existsSync(nowhere), 'and leaves no file that looks like a backup')
+  const offline = join(tempDir(t), 'offline.ndjson')
+  await run(process.execPath, [CLI, 'export', '--out', offline], { env })
+  const offlineHeader = JSON.parse(readFileSync(offline, 'utf8').split('\n')[0]) as { size: number }
+  t.ok(offlineHeader.size > header.size, `export from the stopped DATA_DIR holds all ${offlineHeader.size} entries`)
+
   // A tampered backup is refused, and leaves nothing half-restored behind.
   const lines = readFileSync(backup, 'utf8').split('\n')
   const block = JSON.parse(lines[5]) as { entries: { statement: string }[] }
@@ -71,7 +87,6 @@ t.test('backup while serving, restore into a new DATA_DIR: audits clean and serv
   const refused = await run(process.execPath, [CLI, 'import', tampered], { env: { ...process.env, DATA_DIR: target } }).catch((e: { code: number; stderr: string }) => e)
   t.equal((refused as { code: number }).code, 2)
   t.match((refused as { stderr: string }).stderr, /block \d+: statements give root/)
-  const { existsSync } = await import('node:fs')
   t.notOk(existsSync(join(target, 'ledger')), 'a refused import leaves no log behind')
 })
 

@@ -1,0 +1,47 @@
+import t from 'tap'
+import { bytesToHex, toBase64, utf8ToBytes } from '../../chain/encoding.ts'
+import { LevelStore } from '../../chain/store.ts'
+import { exportLines } from '../../src/backup.ts'
+import { openLog, request, tempDir, ORIGIN } from '../helpers/fixtures.ts'
+
+t.test('export reads fingerprints and payloads in batches and writes what per-entry reads would', async (t) => {
+  const dir = tempDir(t)
+  const log = await openLog(dir)
+  const withPayload = (i: number) => ({ ...request(i), fingerprint: utf8ToBytes(`fp-${i}`), payload: i % 3 === 0 ? undefined : utf8ToBytes(`{"record":${i},"salt":"s${i}"}`) })
+  // Block sizes around the export's read slice of 1000: one entry, an exact slice, and
+  // slices plus a remainder.
+  for (const [first, n] of [[0, 1], [1, 1000], [1001, 2345], [3346, 7]]) await log.append(Array.from({ length: n }, (_, k) => withPayload(first + k)))
+  await log.append([{ ...request(9000), erase: { index: 1500, kind: 'evidence', id: 'E-1500' } }])
+  await log.close()
+
+  const store = new LevelStore(dir)
+  await store.open()
+  t.teardown(() => store.close())
+  const progress: [number, number][] = []
+  const lines: string[] = []
+  for await (const l of exportLines(store, ORIGIN, { onProgress: (d, total) => progress.push([d, total]) })) lines.push(l)
+  const blocks = lines.slice(1).map((l) => JSON.parse(l) as { height: number; entries: { index: number; statement: string; fingerprint: string; payload?: string }[] })
+  t.same(blocks.map((b) => b.entries.length), [1, 1000, 2345, 7, 1], 'every block, whole')
+  t.same(progress, [[1, 3354], [1001, 3354], [3346, 3354], [3353, 3354], [3354, 3354]], 'progress after every block, against the size at the start')
+
+  // The reference: one point read per fingerprint and payload, as export did before.
+  const wrong: number[] = []
+  let checked = 0
+  for (const b of blocks) {
+    for (const e of b.entries) {
+      const s = JSON.parse(e.statement) as { kind: string; id: string }
+      const row = await store.byKindId(s.kind, s.id)
+      const payload = await store.payload(e.index)
+      if (e.fingerprint !== (row ? bytesToHex(row.fingerprint) : '') || e.payload !== (payload ? toBase64(payload) : undefined)) wrong.push(e.index)
+      checked++
+    }
+  }
+  t.equal(checked, 3354)
+  t.same(wrong, [], 'every fingerprint and payload equals its point read')
+  const byIndex = new Map(blocks.flatMap((b) => b.entries).map((e) => [e.index, e]))
+  t.equal(byIndex.get(2)!.payload, toBase64(utf8ToBytes('{"record":2,"salt":"s2"}')), 'a payload, in the right entry')
+  t.equal(byIndex.get(2)!.fingerprint, bytesToHex(utf8ToBytes('fp-2')))
+  t.equal(byIndex.get(3)!.payload, undefined, 'hash-only entry: no payload')
+  t.equal(byIndex.get(1500)!.payload, undefined, 'erased payload is not exported')
+  t.equal(byIndex.get(1500)!.fingerprint, '00'.repeat(32), 'nor its content fingerprint')
+})
