@@ -42,6 +42,9 @@ export async function auditLog(store: LedgerStore, opts: AuditOptions): Promise<
   const total = head?.size ?? 0
   const compact = new CompactRange(0, [])
   const entries = chunked(store.scanEntryChunks())
+  // Read in step with the blocks rather than one point read per block: logs of small
+  // blocks spent a third of their audit waiting on those reads.
+  const checkpoints = store.scanCheckpoints()[Symbol.asyncIterator]()
   let blocks = 0
   let prev: BlockHeader | null = null
   let prevHash = ''
@@ -79,7 +82,9 @@ export async function auditLog(store: LedgerStore, opts: AuditOptions): Promise<
       }
       const root = bytesToHex(compact.root())
       if (header.root !== root) throw new AuditFailure({ what: 'block', index: height }, `block ${height}: root ${header.root} differs from the recomputed ${root}`)
-      const note = await store.checkpoint(height)
+      const c = await checkpoints.next()
+      // Heights without a checkpoint row are skipped by the scan: a lower one means missing.
+      const note = c.done || c.value[0] !== height ? undefined : c.value[1]
       if (note === undefined) throw new AuditFailure({ what: 'checkpoint', index: height }, `checkpoint of block ${height}: missing`)
       const signed = keys.map((k) => verifyCheckpoint(note, k)).find((v) => v.ok)
       if (!signed || !signed.ok) throw new AuditFailure({ what: 'checkpoint', index: height }, `checkpoint of block ${height}: signature does not verify with any given key`)
@@ -103,6 +108,8 @@ export async function auditLog(store: LedgerStore, opts: AuditOptions): Promise<
   } catch (e) {
     if (!(e instanceof AuditFailure)) throw e
     return { ...report(), ok: false, error: e.message, position: e.position }
+  } finally {
+    await checkpoints.return?.()
   }
 }
 

@@ -2,6 +2,7 @@
 // LedgerStore, so another driver (PostgreSQL, …) can be added without touching them.
 import { Level } from 'level'
 import './hash-node.ts'
+import './ed25519-node.ts'
 import type { NodeId, NodeReader, StoredNode } from './tree.ts'
 import { bytesToHex, utf8Decoder, utf8ToBytes } from './encoding.ts'
 
@@ -75,6 +76,7 @@ export interface LedgerStore extends NodeReader {
   /** Everything, in key order, for audit and export. */
   scanEntries(from?: number): AsyncIterable<[number, StoredEntry]>
   scanBlocks(from?: number): AsyncIterable<[number, Uint8Array]>
+  scanCheckpoints(from?: number): AsyncIterable<[number, string]>
   /** The same scan in chunks, for full-log passes where per-row awaits would dominate. */
   scanEntryChunks(): AsyncIterable<[number, StoredEntry][]>
 }
@@ -350,6 +352,10 @@ export class LevelStore implements LedgerStore {
 
   async *scanBlocks(from = 0): AsyncIterable<[number, Uint8Array]> {
     for await (const [k, v] of this.#scan(keys.block(from), key(P_BLOCK + 1))) yield [readU64(k, 1), v]
+  }
+
+  async *scanCheckpoints(from = 0): AsyncIterable<[number, string]> {
+    for await (const [k, v] of this.#scan(keys.checkpoint(from), key(P_CHECKPOINT + 1))) yield [readU64(k, 1), utf8Decoder.decode(v)]
   }
 }
 

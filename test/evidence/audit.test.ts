@@ -102,4 +102,13 @@ t.test('a log larger than one read chunk: audits clean, and damage past the firs
   const m = await audit(missing)
   t.notOk(m.ok)
   t.match(m, { position: { what: 'entry', index: 2900 }, error: /entry 2900: missing/ }, 'a deleted entry row')
+
+  // Checkpoints are scanned in step with the blocks: a gap must not shift them.
+  const noCheckpoint = tempDir(t)
+  await build(noCheckpoint)
+  const db2 = new Level<Uint8Array, Uint8Array>(noCheckpoint, { keyEncoding: 'view', valueEncoding: 'view' })
+  await db2.open()
+  await db2.del(keys.checkpoint(5))
+  await db2.close()
+  t.match(await audit(noCheckpoint), { ok: false, position: { what: 'checkpoint', index: 5 }, error: /checkpoint of block 5: missing/ }, 'a deleted checkpoint row')
 })
