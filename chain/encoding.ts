@@ -45,7 +45,20 @@ export function isHash(hex: unknown): hex is string {
   return typeof hex === 'string' && hex.length === 64 && HEX.test(hex)
 }
 
+// Node's Buffer codes base64 natively, ~10× faster than btoa/atob over a binary string
+// (export spent a tenth of its time here); browsers have no Buffer and use btoa/atob.
+interface NodeBufferLike {
+  buffer: ArrayBufferLike
+  byteOffset: number
+  byteLength: number
+  toString(encoding: 'base64'): string
+}
+const nodeBuffer = (globalThis as {
+  Buffer?: { from(a: ArrayBufferLike, offset: number, length: number): NodeBufferLike; from(s: string, encoding: 'base64'): NodeBufferLike }
+}).Buffer
+
 export function toBase64(bytes: Uint8Array): string {
+  if (nodeBuffer) return nodeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64')
   let s = ''
   for (let i = 0; i < bytes.length; i += 0x8000) {
     s += String.fromCharCode(...bytes.subarray(i, i + 0x8000))
@@ -60,9 +73,15 @@ export function fromBase64(b64: string): Uint8Array {
   if (typeof b64 !== 'string' || b64.length % 4 !== 0 || !B64.test(b64)) {
     throw new TypeError('expected standard base64')
   }
-  const s = atob(b64)
-  const out = new Uint8Array(s.length)
-  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i)
+  let out: Uint8Array
+  if (nodeBuffer) {
+    const b = nodeBuffer.from(b64, 'base64')
+    out = new Uint8Array(b.buffer, b.byteOffset, b.byteLength)
+  } else {
+    const s = atob(b64)
+    out = new Uint8Array(s.length)
+    for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i)
+  }
   // atob ignores stray padding bits; a signature must have exactly one spelling.
   if (toBase64(out) !== b64) throw new TypeError('non-canonical base64')
   return out

@@ -1,8 +1,8 @@
 import t from 'tap'
 import { bytesToHex, toBase64, utf8ToBytes } from '../../chain/encoding.ts'
 import { LevelStore } from '../../chain/store.ts'
-import { exportLines } from '../../src/backup.ts'
-import { openLog, request, tempDir, ORIGIN } from '../helpers/fixtures.ts'
+import { exportLines, restoreLines } from '../../src/backup.ts'
+import { openLog, request, tempDir, testSigner, ORIGIN } from '../helpers/fixtures.ts'
 
 t.test('export reads fingerprints and payloads in batches and writes what per-entry reads would', async (t) => {
   const dir = tempDir(t)
@@ -44,4 +44,35 @@ t.test('export reads fingerprints and payloads in batches and writes what per-en
   t.equal(byIndex.get(3)!.payload, undefined, 'hash-only entry: no payload')
   t.equal(byIndex.get(1500)!.payload, undefined, 'erased payload is not exported')
   t.equal(byIndex.get(1500)!.fingerprint, '00'.repeat(32), 'nor its content fingerprint')
+})
+
+t.test('restore writes blocks without an fsync each and syncs once, after the last block and before it reports', async (t) => {
+  const dir = tempDir(t)
+  const log = await openLog(dir)
+  for (let b = 0; b < 5; b++) await log.append(Array.from({ length: 3 }, (_, k) => request(b * 3 + k)))
+  await log.close()
+  const src = new LevelStore(dir)
+  await src.open()
+  const lines: string[] = []
+  for await (const l of exportLines(src, ORIGIN)) lines.push(l)
+  await src.close()
+
+  const calls: string[] = []
+  class Recording extends LevelStore {
+    override async writeBlock(...args: Parameters<LevelStore['writeBlock']>): Promise<void> {
+      calls.push(`block ${args[0].height} sync=${args[1]?.sync ?? true}`)
+      return super.writeBlock(...args)
+    }
+    override async sync(): Promise<void> {
+      calls.push('sync')
+      return super.sync()
+    }
+  }
+  const target = new Recording(tempDir(t))
+  await target.open()
+  t.teardown(() => target.close())
+  const r = await restoreLines((async function* () { yield* lines })(), target, { vkeys: [testSigner().vkey] })
+  t.equal(r.size, 15)
+  t.same(calls, ['block 0 sync=false', 'block 1 sync=false', 'block 2 sync=false', 'block 3 sync=false', 'block 4 sync=false', 'sync'])
+  t.equal((await target.head())?.size, 15)
 })
