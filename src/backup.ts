@@ -44,36 +44,54 @@ export async function* exportLines(
   const header: BackupHeader = { format: BACKUP_FORMAT, origin, size, height, createdAt: new Date().toISOString() }
   yield JSON.stringify(header) + '\n'
   const entries = store.scanEntries()[Symbol.asyncIterator]()
-  for await (const [h, headerBytes] of store.scanBlocks()) {
-    if (h > height) break
-    const bh = JSON.parse(utf8Decoder.decode(headerBytes)) as BlockHeader
-    const checkpoint = await store.checkpoint(h)
-    const out: BackupEntry[] = []
-    // A block's fingerprints and payloads are read EXPORT_READ at a time: two point reads
-    // per entry held export at ~5,600 entries/s.
-    for (let first = 0; first < bh.count; first += EXPORT_READ) {
-      const n = Math.min(EXPORT_READ, bh.count - first)
-      const part: BackupEntry[] = []
-      const ids: { kind: string; id: string }[] = []
-      for (let i = 0; i < n; i++) {
+  const checkpoints = store.scanCheckpoints()[Symbol.asyncIterator]()
+  // Blocks are gathered until they hold EXPORT_READ entries, whose fingerprints and
+  // payloads are then read in two batched reads: two point reads per entry (and one per
+  // block for its checkpoint) held export at ~5,600 entries/s.
+  let group: { height: number; header: string; checkpoint: string; entries: BackupEntry[]; ids: { kind: string; id: string }[] }[] = []
+  let grouped = 0
+  async function* flush(): AsyncGenerator<string> {
+    const all = group.flatMap((b) => b.entries)
+    const [rows, payloads] = await Promise.all([store.byKindIds(group.flatMap((b) => b.ids)), store.payloads(all.map((e) => e.index))])
+    all.forEach((e, i) => {
+      const row = rows[i]
+      const payload = payloads[i]
+      e.fingerprint = row ? bytesToHex(row.fingerprint) : ''
+      if (payload) e.payload = toBase64(payload)
+    })
+    for (const b of group) {
+      const block: BackupBlock = { height: b.height, header: b.header, checkpoint: b.checkpoint, entries: b.entries }
+      yield JSON.stringify(block) + '\n'
+    }
+    const last = group.at(-1)!.entries.at(-1)
+    opts.onProgress?.(last ? last.index + 1 : 0, size)
+    group = []
+    grouped = 0
+  }
+  try {
+    for await (const [h, headerBytes] of store.scanBlocks()) {
+      if (h > height) break
+      const headerText = utf8Decoder.decode(headerBytes)
+      const bh = JSON.parse(headerText) as BlockHeader
+      const c = await checkpoints.next()
+      const checkpoint = !c.done && c.value[0] === h ? c.value[1] : ''
+      const block = { height: h, header: headerText, checkpoint, entries: [] as BackupEntry[], ids: [] as { kind: string; id: string }[] }
+      for (let i = 0; i < bh.count; i++) {
         const e = await entries.next()
-        if (e.done) throw new Error(`entry ${bh.first + first + i} is missing from storage`)
+        if (e.done) throw new Error(`entry ${bh.first + i} is missing from storage`)
         const [index, stored] = e.value
         const statement = utf8Decoder.decode(stored.statement)
         const s = JSON.parse(statement) as { kind: string; id: string }
-        part.push({ index, statement, fingerprint: '' })
-        ids.push({ kind: s.kind, id: s.id })
+        block.entries.push({ index, statement, fingerprint: '' })
+        block.ids.push({ kind: s.kind, id: s.id })
       }
-      const [rows, payloads] = await Promise.all([store.byKindIds(ids), store.payloads(part.map((e) => e.index))])
-      for (let i = 0; i < n; i++) {
-        const row = rows[i]
-        const payload = payloads[i]
-        out.push({ ...part[i], fingerprint: row ? bytesToHex(row.fingerprint) : '', ...(payload ? { payload: toBase64(payload) } : {}) })
-      }
+      group.push(block)
+      grouped += bh.count
+      if (grouped >= EXPORT_READ) yield* flush()
     }
-    const block: BackupBlock = { height: h, header: utf8Decoder.decode(headerBytes), checkpoint: checkpoint ?? '', entries: out }
-    yield JSON.stringify(block) + '\n'
-    opts.onProgress?.(bh.first + bh.count, size)
+    if (group.length > 0) yield* flush()
+  } finally {
+    await checkpoints.return?.()
   }
 }
 

@@ -10,8 +10,14 @@ t.test('export reads fingerprints and payloads in batches and writes what per-en
   const withPayload = (i: number) => ({ ...request(i), fingerprint: utf8ToBytes(`fp-${i}`), payload: i % 3 === 0 ? undefined : utf8ToBytes(`{"record":${i},"salt":"s${i}"}`) })
   // Block sizes around the export's read slice of 1000: one entry, an exact slice, and
   // slices plus a remainder.
-  for (const [first, n] of [[0, 1], [1, 1000], [1001, 2345], [3346, 7]]) await log.append(Array.from({ length: n }, (_, k) => withPayload(first + k)))
+  const sizes = [1, 1000, 2345, 7, ...Array.from({ length: 40 }, () => 30)]
+  let first = 0
+  for (const n of sizes) {
+    await log.append(Array.from({ length: n }, (_, k) => withPayload(first + k)))
+    first += n
+  }
   await log.append([{ ...request(9000), erase: { index: 1500, kind: 'evidence', id: 'E-1500' } }])
+  const total = first + 1
   await log.close()
 
   const store = new LevelStore(dir)
@@ -21,8 +27,12 @@ t.test('export reads fingerprints and payloads in batches and writes what per-en
   const lines: string[] = []
   for await (const l of exportLines(store, ORIGIN, { onProgress: (d, total) => progress.push([d, total]) })) lines.push(l)
   const blocks = lines.slice(1).map((l) => JSON.parse(l) as { height: number; entries: { index: number; statement: string; fingerprint: string; payload?: string }[] })
-  t.same(blocks.map((b) => b.entries.length), [1, 1000, 2345, 7, 1], 'every block, whole')
-  t.same(progress, [[1, 3354], [1001, 3354], [3346, 3354], [3353, 3354], [3354, 3354]], 'progress after every block, against the size at the start')
+  t.same(blocks.map((b) => b.entries.length), [...sizes, 1], 'every block, whole and in order')
+  t.same(blocks.map((b) => b.height), sizes.map((_, h) => h).concat(sizes.length))
+  t.ok(blocks.every((b) => b.checkpoint.includes(`\n${b.entries.at(-1)!.index + 1}\n`)), 'each block carries its own checkpoint')
+  const ends = new Set(blocks.map((b) => b.entries.at(-1)!.index + 1))
+  t.ok(progress.length >= 4 && progress.every(([d, n], i) => n === total && ends.has(d) && (i === 0 || d > progress[i - 1][0])), `progress at block ends, rising: ${JSON.stringify(progress.map(([d]) => d))}`)
+  t.same(progress.at(-1), [total, total], 'and ends at the size')
 
   // The reference: one point read per fingerprint and payload, as export did before.
   const wrong: number[] = []
@@ -36,7 +46,7 @@ t.test('export reads fingerprints and payloads in batches and writes what per-en
       checked++
     }
   }
-  t.equal(checked, 3354)
+  t.equal(checked, total)
   t.same(wrong, [], 'every fingerprint and payload equals its point read')
   const byIndex = new Map(blocks.flatMap((b) => b.entries).map((e) => [e.index, e]))
   t.equal(byIndex.get(2)!.payload, toBase64(utf8ToBytes('{"record":2,"salt":"s2"}')), 'a payload, in the right entry')
