@@ -4,10 +4,21 @@ import { auditLog } from '../../chain/audit.ts'
 import { entryNodeOffset, keys } from '../../chain/store.ts'
 import { openLog, request, tempDir, testSigner, ORIGIN } from '../helpers/fixtures.ts'
 
-async function buildLog(dir: string): Promise<void> {
+async function buildLog(dir: string, blockSizes = Array.from({ length: 20 }, (_, b) => 1 + (b % 7))): Promise<void> {
   const log = await openLog(dir)
-  for (let b = 0; b < 20; b++) await log.append(Array.from({ length: 1 + (b % 7) }, (_, i) => request(b * 10 + i)))
+  let next = 0
+  for (const n of blockSizes) {
+    await log.append(Array.from({ length: n }, (_, i) => request(next + i)))
+    next += n
+  }
   await log.close()
+}
+
+async function deleteRow(dir: string, key: Uint8Array): Promise<void> {
+  const db = new Level<Uint8Array, Uint8Array>(dir, { keyEncoding: 'view', valueEncoding: 'view' })
+  await db.open()
+  await db.del(key)
+  await db.close()
 }
 
 async function flipByte(dir: string, key: Uint8Array, at: (len: number) => number): Promise<void> {
@@ -76,17 +87,10 @@ t.test('audit with the wrong key fails at the first checkpoint', async (t) => {
 t.test('a log larger than one read chunk: audits clean, and damage past the first chunk is found where it is', async (t) => {
   // ~330 bytes an entry row: 4,000 entries span several 256 KiB scan chunks, so chunk
   // boundaries (and the read-ahead across them) are crossed.
-  const build = async (dir: string) => {
-    const log = await openLog(dir)
-    for (let b = 0; b < 8; b++) await log.append(Array.from({ length: 500 }, (_, i) => request(b * 500 + i)))
-    await log.close()
-  }
+  const build = (dir: string) => buildLog(dir, Array.from({ length: 8 }, () => 500))
   const clean = tempDir(t)
   await build(clean)
-  const r = await audit(clean)
-  t.ok(r.ok, r.error ?? 'clean')
-  t.equal(r.entries, 4000)
-  t.equal(r.blocks, 8)
+  t.match(await audit(clean), { ok: true, entries: 4000, blocks: 8 }, 'clean')
 
   const flipped = tempDir(t)
   await build(flipped)
@@ -95,10 +99,7 @@ t.test('a log larger than one read chunk: audits clean, and damage past the firs
 
   const missing = tempDir(t)
   await build(missing)
-  const db = new Level<Uint8Array, Uint8Array>(missing, { keyEncoding: 'view', valueEncoding: 'view' })
-  await db.open()
-  await db.del(keys.entry(2900))
-  await db.close()
+  await deleteRow(missing, keys.entry(2900))
   const m = await audit(missing)
   t.notOk(m.ok)
   t.match(m, { position: { what: 'entry', index: 2900 }, error: /entry 2900: missing/ }, 'a deleted entry row')
@@ -106,9 +107,6 @@ t.test('a log larger than one read chunk: audits clean, and damage past the firs
   // Checkpoints are scanned in step with the blocks: a gap must not shift them.
   const noCheckpoint = tempDir(t)
   await build(noCheckpoint)
-  const db2 = new Level<Uint8Array, Uint8Array>(noCheckpoint, { keyEncoding: 'view', valueEncoding: 'view' })
-  await db2.open()
-  await db2.del(keys.checkpoint(5))
-  await db2.close()
+  await deleteRow(noCheckpoint, keys.checkpoint(5))
   t.match(await audit(noCheckpoint), { ok: false, position: { what: 'checkpoint', index: 5 }, error: /checkpoint of block 5: missing/ }, 'a deleted checkpoint row')
 })

@@ -26,7 +26,7 @@ t.test('export reads fingerprints and payloads in batches and writes what per-en
   const progress: [number, number][] = []
   const lines: string[] = []
   for await (const l of exportLines(store, ORIGIN, { onProgress: (d, total) => progress.push([d, total]) })) lines.push(l)
-  const blocks = lines.slice(1).map((l) => JSON.parse(l) as { height: number; entries: { index: number; statement: string; fingerprint: string; payload?: string }[] })
+  const blocks = lines.slice(1).map((l) => JSON.parse(l) as { height: number; checkpoint: string; entries: { index: number; statement: string; fingerprint: string; payload?: string }[] })
   t.same(blocks.map((b) => b.entries.length), [...sizes, 1], 'every block, whole and in order')
   t.same(blocks.map((b) => b.height), sizes.map((_, h) => h).concat(sizes.length))
   t.ok(blocks.every((b) => b.checkpoint.includes(`\n${b.entries.at(-1)!.index + 1}\n`)), 'each block carries its own checkpoint')
