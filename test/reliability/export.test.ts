@@ -56,22 +56,33 @@ t.test('export reads fingerprints and payloads in batches and writes what per-en
   t.equal(byIndex.get(1500)!.fingerprint, '00'.repeat(32), 'nor its content fingerprint')
 })
 
-t.test('restore writes blocks without an fsync each and syncs once, after the last block and before it reports', async (t) => {
+t.test('restore writes groups of blocks without an fsync and syncs once, after the last group', async (t) => {
   const dir = tempDir(t)
   const log = await openLog(dir)
-  for (let b = 0; b < 5; b++) await log.append(Array.from({ length: 3 }, (_, k) => request(b * 3 + k)))
+  // 1,300 entries in blocks of 3 (groups close at 1,000 entries), and entries that ref an
+  // entry of the block before, which the restore has not written yet when it meets them.
+  let refTarget: { index: number; leafHash: string } | undefined
+  for (let b = 0; b < 434; b++) {
+    const requests = Array.from({ length: b === 433 ? 1 : 3 }, (_, k) => request(b * 3 + k))
+    if (refTarget) requests[0] = { ...requests[0], refs: [refTarget] }
+    const outcomes = await log.append(requests)
+    const last = outcomes.at(-1)!
+    refTarget = last.status === 'created' ? { index: last.index, leafHash: last.receipt.entry.leafHash } : undefined
+  }
   await log.close()
   const src = new LevelStore(dir)
   await src.open()
   const lines: string[] = []
   for await (const l of exportLines(src, ORIGIN)) lines.push(l)
+  const referrersAt = await Promise.all([2, 998, 1298].map((i) => src.referrers(i)))
   await src.close()
 
   const calls: string[] = []
   class Recording extends LevelStore {
-    override async writeBlock(...args: Parameters<LevelStore['writeBlock']>): Promise<void> {
-      calls.push(`block ${args[0].height} sync=${args[1]?.sync ?? true}`)
-      return super.writeBlock(...args)
+    override async writeBlocks(...args: Parameters<LevelStore['writeBlocks']>): Promise<void> {
+      const [blocks, opts] = args
+      calls.push(`blocks ${blocks[0].height}-${blocks.at(-1)!.height} sync=${opts?.sync ?? true}`)
+      return super.writeBlocks(...args)
     }
     override async sync(): Promise<void> {
       calls.push('sync')
@@ -82,7 +93,9 @@ t.test('restore writes blocks without an fsync each and syncs once, after the la
   await target.open()
   t.teardown(() => target.close())
   const r = await restoreLines((async function* () { yield* lines })(), target, { vkeys: [testSigner().vkey] })
-  t.equal(r.size, 15)
-  t.same(calls, ['block 0 sync=false', 'block 1 sync=false', 'block 2 sync=false', 'block 3 sync=false', 'block 4 sync=false', 'sync'])
-  t.equal((await target.head())?.size, 15)
+  t.equal(r.size, 1300)
+  t.same(calls, ['blocks 0-333 sync=false', 'blocks 334-433 sync=false', 'sync'])
+  t.equal((await target.head())?.size, 1300)
+  t.same(await Promise.all([2, 998, 1298].map((i) => target.referrers(i))), referrersAt, 'refs restored, also across a group not yet written')
+  t.same(referrersAt, [[3], [999], [1299]])
 })
