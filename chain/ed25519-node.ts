@@ -11,8 +11,7 @@ const SPKI_ED25519_PREFIX = Buffer.from('302a300506032b6570032100', 'hex')
 // a good part of a verification, so each is parsed once.
 const keys = new Map<string, KeyObject>()
 
-export function nodeEd25519Verify(sig: Uint8Array, msg: Uint8Array, pub: Uint8Array): boolean {
-  if (pub.length !== 32 || sig.length !== 64) return false
+function keyObject(pub: Uint8Array): KeyObject {
   const id = bytesToHex(pub)
   let key = keys.get(id)
   if (key === undefined) {
@@ -20,7 +19,19 @@ export function nodeEd25519Verify(sig: Uint8Array, msg: Uint8Array, pub: Uint8Ar
     if (keys.size >= 64) keys.clear()
     keys.set(id, key)
   }
-  return verify(null, msg, key, sig)
+  return key
 }
 
-useEd25519Verify(nodeEd25519Verify)
+export function nodeEd25519Verify(sig: Uint8Array, msg: Uint8Array, pub: Uint8Array): boolean {
+  if (pub.length !== 32 || sig.length !== 64) return false
+  return verify(null, msg, keyObject(pub), sig)
+}
+
+/** On libuv's thread pool: the caller's thread goes on hashing meanwhile. */
+export function nodeEd25519VerifyAsync(sig: Uint8Array, msg: Uint8Array, pub: Uint8Array): Promise<boolean> {
+  if (pub.length !== 32 || sig.length !== 64) return Promise.resolve(false)
+  const key = keyObject(pub)
+  return new Promise((resolve, reject) => verify(null, msg, key, sig, (err, ok) => (err ? reject(err) : resolve(ok))))
+}
+
+useEd25519Verify(nodeEd25519Verify, nodeEd25519VerifyAsync)

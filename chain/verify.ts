@@ -99,6 +99,38 @@ export type CheckpointResult =
 
 /** Verifies a signed checkpoint note with a verifier key the caller trusts. */
 export function verifyCheckpoint(note: string, vkey: string | VerifierKey): CheckpointResult {
+  const p = prepareCheckpoint(note, vkey)
+  if (!p.ok) return p
+  return p.signatures.some((sig) => safeVerify(sig, p.msg, p.key.publicKey)) ? { ok: true, checkpoint: p.checkpoint, key: p.key } : INVALID_SIGNATURE
+}
+
+/**
+ * The same, with the signature checked off the calling thread where the platform can (Node:
+ * libuv's thread pool), so a full pass over the log verifies signatures while it hashes.
+ */
+export async function verifyCheckpointAsync(note: string, vkey: string | VerifierKey): Promise<CheckpointResult> {
+  const p = prepareCheckpoint(note, vkey)
+  if (!p.ok) return p
+  for (const sig of p.signatures) {
+    if (await ed25519VerifyAsync(sig, p.msg, p.key.publicKey).catch(() => false)) return { ok: true, checkpoint: p.checkpoint, key: p.key }
+  }
+  return INVALID_SIGNATURE
+}
+
+/** The first of `keys` (current and retired) that verifies the note, or why none does. */
+export async function verifyCheckpointWithAny(note: string, keys: readonly VerifierKey[]): Promise<CheckpointResult> {
+  const results = await Promise.all(keys.map((k) => verifyCheckpointAsync(note, k)))
+  return results.find((r) => r.ok) ?? results[0] ?? { ok: false, reason: 'no verifier key' }
+}
+
+const INVALID_SIGNATURE: CheckpointResult = { ok: false, reason: 'checkpoint signature is invalid' }
+
+type PreparedCheckpoint =
+  | { ok: false; reason: string }
+  | { ok: true; key: VerifierKey; checkpoint: Checkpoint; msg: Uint8Array; signatures: Uint8Array[] }
+
+/** Parses the key and the note and picks the signatures by that key: all but the crypto. */
+function prepareCheckpoint(note: string, vkey: string | VerifierKey): PreparedCheckpoint {
   let key: VerifierKey
   try {
     key = typeof vkey === 'string' ? parseVkey(vkey) : vkey
@@ -115,23 +147,23 @@ export function verifyCheckpoint(note: string, vkey: string | VerifierKey): Chec
   }
   const candidates = parsed.signatures.filter((s) => s.name === key.name && equalBytes(s.keyId, key.keyId))
   if (candidates.length === 0) return { ok: false, reason: `checkpoint is not signed by ${key.name}+${bytesToHex(key.keyId)}` }
-  const msg = utf8ToBytes(parsed.body)
-  for (const s of candidates) {
-    if (s.signature.length === 64 && safeVerify(s.signature, msg, key.publicKey)) return { ok: true, checkpoint, key }
-  }
-  return { ok: false, reason: 'checkpoint signature is invalid' }
+  const signatures = candidates.map((s) => s.signature).filter((sig) => sig.length === 64)
+  return { ok: true, key, checkpoint, msg: utf8ToBytes(parsed.body), signatures }
 }
 
 type Ed25519Verify = (sig: Uint8Array, msg: Uint8Array, pub: Uint8Array) => boolean
+type Ed25519VerifyAsync = (sig: Uint8Array, msg: Uint8Array, pub: Uint8Array) => Promise<boolean>
 let ed25519Verify: Ed25519Verify = (sig, msg, pub) => ed25519.verify(sig, msg, pub)
+let ed25519VerifyAsync: Ed25519VerifyAsync = async (sig, msg, pub) => safeVerify(sig, msg, pub)
 
 /**
  * The server and CLI swap in node:crypto (chain/ed25519-node.ts): @noble's pure-JS verify
  * takes ~2 ms, which made a full audit or restore of a log of small blocks spend most of
  * its time on checkpoint signatures. Browsers keep @noble. Both are tested to agree.
  */
-export function useEd25519Verify(fn: Ed25519Verify): void {
+export function useEd25519Verify(fn: Ed25519Verify, asyncFn?: Ed25519VerifyAsync): void {
   ed25519Verify = fn
+  ed25519VerifyAsync = asyncFn ?? (async (sig, msg, pub) => safeVerify(sig, msg, pub))
 }
 
 function safeVerify(sig: Uint8Array, msg: Uint8Array, pub: Uint8Array): boolean {

@@ -8,7 +8,7 @@ import { parseVkey } from '../chain/note.ts'
 import { canonicalBytes, isStatement } from '../chain/statement.ts'
 import type { BlockWrite, EntryWrite, LedgerStore } from '../chain/store.ts'
 import { CompactRange, type StoredNode } from '../chain/tree.ts'
-import { blockHash, verifyBlockLink, verifyCheckpoint, type BlockHeader } from '../chain/verify.ts'
+import { blockHash, verifyBlockLink, verifyCheckpointWithAny, type BlockHeader } from '../chain/verify.ts'
 
 export const BACKUP_FORMAT = 'evidence-ledger/backup/v1'
 
@@ -128,68 +128,88 @@ export async function restoreLines(
   let pending: BlockWrite[] = []
   let pendingEntries = 0
   const pendingLeaves = new Map<string, number>()
+  // Signatures are checked on the thread pool meanwhile; a group is written only after all
+  // of its blocks' checks passed, taken in order so the first bad block is the one named.
+  let pendingChecks: Promise<RestoreError | null>[] = []
   const writePending = async () => {
+    for (const check of pendingChecks) {
+      const failed = await check
+      if (failed) throw failed
+    }
+    pendingChecks = []
     await store.writeBlocks(pending, { sync: false })
     pending = []
     pendingEntries = 0
     pendingLeaves.clear()
     opts.onProgress?.(compact.size, header?.size ?? compact.size)
   }
-  for await (const raw of lines) {
-    if (raw.trim() === '') continue
-    let line: unknown
-    try {
-      line = JSON.parse(raw)
-    } catch {
-      throw new RestoreError(`line ${prev ? prev.height + 2 : 1} is not JSON`)
-    }
-    if (header === null) {
-      header = line as BackupHeader
-      if (header.format !== BACKUP_FORMAT) throw new RestoreError(`not an evidence-ledger backup (format ${String(header.format)})`)
-      continue
-    }
-    const b = line as BackupBlock
-    const where = `block ${b.height}`
-    const headerBytes = utf8ToBytes(b.header)
-    const bh = JSON.parse(b.header) as BlockHeader
-    if (utf8Decoder.decode(canonicalBytes(bh)) !== b.header) throw new RestoreError(`${where}: header is not canonical`)
-    if (!verifyBlockLink(prev, bh) || bh.height !== b.height) throw new RestoreError(`${where}: does not link to the previous block`)
-    if (b.entries.length !== bh.count) throw new RestoreError(`${where}: holds ${b.entries.length} entries, its header says ${bh.count}`)
-    const writes: EntryWrite[] = []
-    const nodes: StoredNode[] = []
-    for (const e of b.entries) {
-      if (e.index !== compact.size) throw new RestoreError(`entry ${e.index}: out of order (expected ${compact.size})`)
-      const bytes = utf8ToBytes(e.statement)
-      const s: unknown = JSON.parse(e.statement)
-      if (!isStatement(s) || utf8Decoder.decode(canonicalBytes(s)) !== e.statement) throw new RestoreError(`entry ${e.index}: not a canonical statement`)
-      const leaf = leafHash(bytes)
-      nodes.push(...compact.append(leaf))
-      const refIndexes: number[] = []
-      for (const r of s.refs) {
-        const target = pendingLeaves.get(r) ?? await store.byLeafHash(hexToBytes(r))
-        if (target === undefined) throw new RestoreError(`entry ${e.index}: refs ${r}, which is not earlier in the log`)
-        refIndexes.push(target)
+  try {
+    for await (const raw of lines) {
+      if (raw.trim() === '') continue
+      let line: unknown
+      try {
+        line = JSON.parse(raw)
+      } catch {
+        throw new RestoreError(`line ${prev ? prev.height + 2 : 1} is not JSON`)
       }
-      writes.push({
-        index: e.index, statement: bytes, leafHash: leaf, kind: s.kind, id: s.id, subject: s.subject,
-        fingerprint: hexToBytes(e.fingerprint), payload: e.payload === undefined ? undefined : fromBase64(e.payload), refIndexes,
+      if (header === null) {
+        header = line as BackupHeader
+        if (header.format !== BACKUP_FORMAT) throw new RestoreError(`not an evidence-ledger backup (format ${String(header.format)})`)
+        continue
+      }
+      const b = line as BackupBlock
+      const where = `block ${b.height}`
+      const headerBytes = utf8ToBytes(b.header)
+      const bh = JSON.parse(b.header) as BlockHeader
+      if (utf8Decoder.decode(canonicalBytes(bh)) !== b.header) throw new RestoreError(`${where}: header is not canonical`)
+      if (!verifyBlockLink(prev, bh) || bh.height !== b.height) throw new RestoreError(`${where}: does not link to the previous block`)
+      if (b.entries.length !== bh.count) throw new RestoreError(`${where}: holds ${b.entries.length} entries, its header says ${bh.count}`)
+      const writes: EntryWrite[] = []
+      const nodes: StoredNode[] = []
+      for (const e of b.entries) {
+        if (e.index !== compact.size) throw new RestoreError(`entry ${e.index}: out of order (expected ${compact.size})`)
+        const bytes = utf8ToBytes(e.statement)
+        const s: unknown = JSON.parse(e.statement)
+        if (!isStatement(s) || utf8Decoder.decode(canonicalBytes(s)) !== e.statement) throw new RestoreError(`entry ${e.index}: not a canonical statement`)
+        const leaf = leafHash(bytes)
+        nodes.push(...compact.append(leaf))
+        const refIndexes: number[] = []
+        for (const r of s.refs) {
+          const target = pendingLeaves.get(r) ?? await store.byLeafHash(hexToBytes(r))
+          if (target === undefined) throw new RestoreError(`entry ${e.index}: refs ${r}, which is not earlier in the log`)
+          refIndexes.push(target)
+        }
+        writes.push({
+          index: e.index, statement: bytes, leafHash: leaf, kind: s.kind, id: s.id, subject: s.subject,
+          fingerprint: hexToBytes(e.fingerprint), payload: e.payload === undefined ? undefined : fromBase64(e.payload), refIndexes,
+        })
+      }
+      const root = bytesToHex(compact.root())
+      if (root !== bh.root) throw new RestoreError(`${where}: statements give root ${root}, the header says ${bh.root}`)
+      const origin = header.origin
+      pendingChecks.push(verifyCheckpointWithAny(b.checkpoint, keys).then((signed) => {
+        if (!signed.ok) return new RestoreError(`${where}: checkpoint signature does not verify with the trusted keys`)
+        if (signed.checkpoint.size !== bh.size || bytesToHex(signed.checkpoint.root) !== root) return new RestoreError(`${where}: checkpoint does not match the block`)
+        if (signed.checkpoint.origin !== origin) return new RestoreError(`${where}: checkpoint origin ${signed.checkpoint.origin} is not the backup's ${origin}`)
+        return null
+      }))
+      pending.push({
+        height: bh.height, header: headerBytes, checkpoint: b.checkpoint, entries: writes, nodes, erasePayloads: [],
+        head: { size: bh.size, height: bh.height, blockHash: blockHash(bh), root },
       })
+      // Only after the whole block: an entry may ref earlier blocks, never its own.
+      for (const w of writes) pendingLeaves.set(bytesToHex(w.leafHash), w.index)
+      pendingEntries += writes.length
+      prev = bh
+      if (pendingEntries >= RESTORE_GROUP) await writePending()
     }
-    const root = bytesToHex(compact.root())
-    if (root !== bh.root) throw new RestoreError(`${where}: statements give root ${root}, the header says ${bh.root}`)
-    const signed = keys.map((k) => verifyCheckpoint(b.checkpoint, k)).find((r) => r.ok)
-    if (!signed?.ok) throw new RestoreError(`${where}: checkpoint signature does not verify with the trusted keys`)
-    if (signed.checkpoint.size !== bh.size || bytesToHex(signed.checkpoint.root) !== root) throw new RestoreError(`${where}: checkpoint does not match the block`)
-    if (signed.checkpoint.origin !== header.origin) throw new RestoreError(`${where}: checkpoint origin ${signed.checkpoint.origin} is not the backup's ${header.origin}`)
-    pending.push({
-      height: bh.height, header: headerBytes, checkpoint: b.checkpoint, entries: writes, nodes, erasePayloads: [],
-      head: { size: bh.size, height: bh.height, blockHash: blockHash(bh), root },
-    })
-    // Only after the whole block: an entry may ref earlier blocks, never its own.
-    for (const w of writes) pendingLeaves.set(bytesToHex(w.leafHash), w.index)
-    pendingEntries += writes.length
-    prev = bh
-    if (pendingEntries >= RESTORE_GROUP) await writePending()
+  } catch (e) {
+    // A signature still being checked belongs to an earlier block: its failure comes first.
+    for (const check of pendingChecks) {
+      const failed = await check
+      if (failed) throw failed
+    }
+    throw e
   }
   if (pending.length > 0) await writePending()
   if (header === null) throw new RestoreError('the backup is empty')

@@ -2,9 +2,9 @@ import t from 'tap'
 import fc from 'fast-check'
 import { readFileSync } from 'node:fs'
 import { ed25519 } from '@noble/curves/ed25519.js'
-import { nodeEd25519Verify } from '../../chain/ed25519-node.ts'
+import { nodeEd25519Verify, nodeEd25519VerifyAsync } from '../../chain/ed25519-node.ts'
 import { hexToBytes } from '../../chain/encoding.ts'
-import { useEd25519Verify, verifyCheckpoint } from '../../chain/verify.ts'
+import { useEd25519Verify, verifyCheckpoint, verifyCheckpointAsync } from '../../chain/verify.ts'
 
 const noble = (sig: Uint8Array, msg: Uint8Array, pub: Uint8Array): boolean => {
   try {
@@ -23,10 +23,14 @@ const node = (sig: Uint8Array, msg: Uint8Array, pub: Uint8Array): boolean => {
 
 t.test('node:crypto Ed25519 verify (server, CLI) and @noble (browser) give the same answers', async (t) => {
   const disagreements: string[] = []
+  const offThread: Promise<void>[] = []
   const both = (what: string, sig: Uint8Array, msg: Uint8Array, pub: Uint8Array, expected: boolean) => {
     const a = noble(sig, msg, pub)
     const b = node(sig, msg, pub)
     if (a !== expected || b !== expected) disagreements.push(`${what}: noble ${a}, node ${b}, expected ${expected}`)
+    offThread.push(nodeEd25519VerifyAsync(sig, msg, pub).catch(() => false).then((c) => {
+      if (c !== expected) disagreements.push(`${what}: node on the thread pool ${c}, expected ${expected}`)
+    }))
   }
   fc.assert(fc.property(fc.uint8Array({ minLength: 32, maxLength: 32 }), fc.uint8Array({ maxLength: 300 }), fc.nat(), (seed, msg, at) => {
     const pub = ed25519.getPublicKey(seed)
@@ -56,7 +60,9 @@ t.test('node:crypto Ed25519 verify (server, CLI) and @noble (browser) give the s
   both('all-zero signature', new Uint8Array(64), msg, pub, false)
   both('short signature', sig.subarray(0, 63), msg, pub, false)
   both('short key', sig, msg, pub.subarray(0, 31), false)
-  t.same(disagreements, [], 'no case where either differs from the expected answer')
+  await Promise.all(offThread)
+  t.ok(offThread.length > 800, `${offThread.length} cases`)
+  t.same(disagreements, [], 'no case where any of the three differs from the expected answer')
 })
 
 t.test('the checkpoint vector verifies with either implementation, and a tampered one with neither', async (t) => {
@@ -68,6 +74,10 @@ t.test('the checkpoint vector verifies with either implementation, and a tampere
     useEd25519Verify(impl)
     t.ok(verifyCheckpoint(vector.note, vector.vkey).ok, `${name}: the vector verifies`)
     t.match(verifyCheckpoint(tampered, vector.vkey), { ok: false, reason: 'checkpoint signature is invalid' }, `${name}: a changed size does not`)
+    t.ok((await verifyCheckpointAsync(vector.note, vector.vkey)).ok, `${name}, async: the vector verifies`)
+    t.match(await verifyCheckpointAsync(tampered, vector.vkey), { ok: false, reason: 'checkpoint signature is invalid' }, `${name}, async: a changed size does not`)
   }
-  useEd25519Verify(nodeEd25519Verify)
+  useEd25519Verify(nodeEd25519Verify, nodeEd25519VerifyAsync)
+  t.ok((await verifyCheckpointAsync(vector.note, vector.vkey)).ok, 'node on the thread pool: the vector verifies')
+  t.match(await verifyCheckpointAsync(tampered, vector.vkey), { ok: false, reason: 'checkpoint signature is invalid' }, 'node on the thread pool: a changed size does not')
 })

@@ -110,3 +110,22 @@ t.test('a log larger than one read chunk: audits clean, and damage past the firs
   await deleteRow(noCheckpoint, keys.checkpoint(5))
   t.match(await audit(noCheckpoint), { ok: false, position: { what: 'checkpoint', index: 5 }, error: /checkpoint of block 5: missing/ }, 'a deleted checkpoint row')
 })
+
+t.test('signatures checked off-thread still report the first damage in log order', async (t) => {
+  // A bad signature in block 2 is only known after the pass has read further; a flipped
+  // statement in block 6 is found at once. Block 2 is the first damage, so it is reported.
+  const both = tempDir(t)
+  await buildLog(both)
+  await flipByte(both, keys.checkpoint(2), (len) => len - 20)
+  await flipByte(both, keys.entry(25), (len) => len - 5)
+  const r = await audit(both)
+  t.match(r, { ok: false, position: { what: 'checkpoint', index: 2 }, blocks: 2 }, `reported: ${r.error}`)
+  t.equal(r.entries, 1 + 2 + 3, 'counted up to the failing block, as it stood then')
+
+  // The other way round: the earlier structural damage wins over a later bad signature.
+  const reversed = tempDir(t)
+  await buildLog(reversed)
+  await flipByte(reversed, keys.entry(3), (len) => len - 5)
+  await flipByte(reversed, keys.checkpoint(9), (len) => len - 20)
+  t.match(await audit(reversed), { ok: false, position: { what: 'entry', index: 3 } })
+})

@@ -26,8 +26,9 @@ t.test('backup while serving, restore into a new DATA_DIR: audits clean and serv
   let writing = true
   const writer = (async () => { let i = 100; while (writing) await post({ kind: 'evidence', record: { evidenceId: `EV-${i++}`, subject: uscc(2), title: 'live', documents: [{ name: 'b.pdf', sha256: 'ef'.repeat(32), size: 1 }] } }) })()
   const backup = join(tempDir(t), 'backup.ndjson')
+  // The writers stop whatever the export does: a failed export must fail the test, not hang it.
   const exported = await run(process.execPath, [CLI, 'export', '--url', server.url, '--token', admin, '--out', backup], { env })
-  writing = false
+    .finally(() => { writing = false })
   await writer
   t.match(exported.stdout, /backup written/)
   const header = JSON.parse(readFileSync(backup, 'utf8').split('\n')[0]) as { size: number }

@@ -99,3 +99,43 @@ t.test('restore writes groups of blocks without an fsync and syncs once, after t
   t.same(await Promise.all([2, 998, 1298].map((i) => target.referrers(i))), referrersAt, 'refs restored, also across a group not yet written')
   t.same(referrersAt, [[3], [999], [1299]])
 })
+
+t.test('restore names the first bad block although signatures are checked off-thread', async (t) => {
+  const dir = tempDir(t)
+  const log = await openLog(dir)
+  for (let b = 0; b < 8; b++) await log.append(Array.from({ length: 2 }, (_, k) => request(b * 2 + k)))
+  await log.close()
+  const src = new LevelStore(dir)
+  await src.open()
+  const lines: string[] = []
+  for await (const l of exportLines(src, ORIGIN)) lines.push(l)
+  await src.close()
+  type Line = { checkpoint: string; entries: { statement: string }[] }
+  const tamper = (n: number, f: (b: Line) => void) => {
+    const b = JSON.parse(lines[n + 1]) as Line
+    f(b)
+    return JSON.stringify(b)
+  }
+  const badSignature = (b: Line) => { b.checkpoint = b.checkpoint.replace(/([A-Za-z0-9+/]{10})(={0,2}\n)$/, (_, x: string, end: string) => x.split('').reverse().join('') + end) }
+  const badStatement = (b: Line) => { b.entries[0].statement = b.entries[0].statement.replace('test-platform', 'test-platforn') }
+  const restore = async (l: string[]) => {
+    const target = new LevelStore(tempDir(t))
+    await target.open()
+    try {
+      return await restoreLines((async function* () { yield* l })(), target, { vkeys: [testSigner().vkey] }).then(() => 'restored', (e: Error) => e.message)
+    } finally {
+      await target.close()
+    }
+  }
+  const signatureThenStatement = lines.slice()
+  signatureThenStatement[3] = tamper(2, badSignature)
+  signatureThenStatement[6] = tamper(5, badStatement)
+  t.equal(await restore(signatureThenStatement), 'block 2: checkpoint signature does not verify with the trusted keys')
+  const statementThenSignature = lines.slice()
+  statementThenSignature[3] = tamper(2, badStatement)
+  statementThenSignature[6] = tamper(5, badSignature)
+  t.match(await restore(statementThenSignature), /^block 2: statements give root/)
+  const onlySignature = lines.slice()
+  onlySignature[7] = tamper(6, badSignature)
+  t.equal(await restore(onlySignature), 'block 6: checkpoint signature does not verify with the trusted keys')
+})
