@@ -12,6 +12,8 @@ t.test('backup while serving, restore into a new DATA_DIR: audits clean and serv
   const dir = tempDir(t, 'el-bk-src-')
   const env = { ...process.env, DATA_DIR: dir }
   const server = await startServer({ DATA_DIR: dir })
+  // If an assertion throws midway, a live server would keep this file running until tap's timeout.
+  t.teardown(() => { server.child.kill('SIGKILL') })
   const token = (await run(process.execPath, [CLI, 'token', '--role', 'submitter'], { env })).stdout.trim()
   const admin = (await run(process.execPath, [CLI, 'token', '--role', 'admin', '--sub', 'ops'], { env })).stdout.trim()
   const post = (body: unknown) => fetch(`${server.url}/v1/records`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(body) })
@@ -24,12 +26,14 @@ t.test('backup while serving, restore into a new DATA_DIR: audits clean and serv
 
   // Writers keep going while the backup is taken: it must be a consistent snapshot.
   let writing = true
+  // Its failure is kept, not left as an unhandled rejection (which once hung this test).
   const writer = (async () => { let i = 100; while (writing) await post({ kind: 'evidence', record: { evidenceId: `EV-${i++}`, subject: uscc(2), title: 'live', documents: [{ name: 'b.pdf', sha256: 'ef'.repeat(32), size: 1 }] } }) })()
+    .then(() => null, (e: unknown) => e)
   const backup = join(tempDir(t), 'backup.ndjson')
   // The writers stop whatever the export does: a failed export must fail the test, not hang it.
   const exported = await run(process.execPath, [CLI, 'export', '--url', server.url, '--token', admin, '--out', backup], { env })
     .finally(() => { writing = false })
-  await writer
+  t.equal(await writer, null, 'the live writer saw no error')
   t.match(exported.stdout, /backup written/)
   const header = JSON.parse(readFileSync(backup, 'utf8').split('\n')[0]) as { size: number }
   t.ok(header.size >= 42, `backup holds ${header.size} entries`)
@@ -45,6 +49,7 @@ t.test('backup while serving, restore into a new DATA_DIR: audits clean and serv
   const note = (url: string) => fetch(`${url}/v1/checkpoint`).then((r) => r.text())
   const checkpointAtBackup = readFileSync(backup, 'utf8').trim().split('\n').at(-1)!
   const copy = await startServer({ DATA_DIR: restored })
+  t.teardown(() => { copy.child.kill('SIGKILL') })
   t.equal(await note(copy.url), (JSON.parse(checkpointAtBackup) as { checkpoint: string }).checkpoint, 'the restored service serves the identical checkpoint')
   const erasedView = await fetch(`${copy.url}/v1/records/evidence/EV-3`, { headers: { authorization: `Bearer ${admin}` } }).then((r) => r.json()) as { redacted: boolean; payload: unknown }
   t.equal(erasedView.redacted, true, 'the erasure survives the restore')
