@@ -120,29 +120,9 @@ export async function restoreLines(
   if (opts.vkeys.length === 0) throw new RestoreError('no verifier key to check checkpoints with')
   const keys = opts.vkeys.map(parseVkey)
   const compact = new CompactRange(0, [])
+  const out = new GroupWriter(store, () => opts.onProgress?.(compact.size, header?.size ?? compact.size))
   let header: BackupHeader | null = null
   let prev: BlockHeader | null = null
-  // Blocks are written RESTORE_GROUP entries at a time, unsynced (one fsync at the end):
-  // a write per block held logs of small blocks at ~2,600 entries/s. Refs may point into
-  // the group not yet written, so its leaves are looked up here first.
-  let pending: BlockWrite[] = []
-  let pendingEntries = 0
-  const pendingLeaves = new Map<string, number>()
-  // Signatures are checked on the thread pool meanwhile; a group is written only after all
-  // of its blocks' checks passed, taken in order so the first bad block is the one named.
-  let pendingChecks: Promise<RestoreError | null>[] = []
-  const writePending = async () => {
-    for (const check of pendingChecks) {
-      const failed = await check
-      if (failed) throw failed
-    }
-    pendingChecks = []
-    await store.writeBlocks(pending, { sync: false })
-    pending = []
-    pendingEntries = 0
-    pendingLeaves.clear()
-    opts.onProgress?.(compact.size, header?.size ?? compact.size)
-  }
   try {
     for await (const raw of lines) {
       if (raw.trim() === '') continue
@@ -159,7 +139,6 @@ export async function restoreLines(
       }
       const b = line as BackupBlock
       const where = `block ${b.height}`
-      const headerBytes = utf8ToBytes(b.header)
       const bh = JSON.parse(b.header) as BlockHeader
       if (utf8Decoder.decode(canonicalBytes(bh)) !== b.header) throw new RestoreError(`${where}: header is not canonical`)
       if (!verifyBlockLink(prev, bh) || bh.height !== b.height) throw new RestoreError(`${where}: does not link to the previous block`)
@@ -175,7 +154,7 @@ export async function restoreLines(
         nodes.push(...compact.append(leaf))
         const refIndexes: number[] = []
         for (const r of s.refs) {
-          const target = pendingLeaves.get(r) ?? await store.byLeafHash(hexToBytes(r))
+          const target = await out.indexOfLeaf(r)
           if (target === undefined) throw new RestoreError(`entry ${e.index}: refs ${r}, which is not earlier in the log`)
           refIndexes.push(target)
         }
@@ -187,35 +166,76 @@ export async function restoreLines(
       const root = bytesToHex(compact.root())
       if (root !== bh.root) throw new RestoreError(`${where}: statements give root ${root}, the header says ${bh.root}`)
       const origin = header.origin
-      pendingChecks.push(verifyCheckpointWithAny(b.checkpoint, keys).then((signed) => {
+      const check = verifyCheckpointWithAny(b.checkpoint, keys).then((signed) => {
         if (!signed.ok) return new RestoreError(`${where}: checkpoint signature does not verify with the trusted keys`)
         if (signed.checkpoint.size !== bh.size || bytesToHex(signed.checkpoint.root) !== root) return new RestoreError(`${where}: checkpoint does not match the block`)
         if (signed.checkpoint.origin !== origin) return new RestoreError(`${where}: checkpoint origin ${signed.checkpoint.origin} is not the backup's ${origin}`)
         return null
-      }))
-      pending.push({
-        height: bh.height, header: headerBytes, checkpoint: b.checkpoint, entries: writes, nodes, erasePayloads: [],
-        head: { size: bh.size, height: bh.height, blockHash: blockHash(bh), root },
       })
-      // Only after the whole block: an entry may ref earlier blocks, never its own.
-      for (const w of writes) pendingLeaves.set(bytesToHex(w.leafHash), w.index)
-      pendingEntries += writes.length
+      await out.add({
+        height: bh.height, header: utf8ToBytes(b.header), checkpoint: b.checkpoint, entries: writes, nodes, erasePayloads: [],
+        head: { size: bh.size, height: bh.height, blockHash: blockHash(bh), root },
+      }, check)
       prev = bh
-      if (pendingEntries >= RESTORE_GROUP) await writePending()
     }
+    await out.flush()
   } catch (e) {
-    // A signature still being checked belongs to an earlier block: its failure comes first.
-    for (const check of pendingChecks) {
-      const failed = await check
-      if (failed) throw failed
-    }
-    throw e
+    throw (await out.firstFailedCheck()) ?? e
   }
-  if (pending.length > 0) await writePending()
   if (header === null) throw new RestoreError('the backup is empty')
   if (compact.size !== header.size || (prev?.height ?? -1) !== header.height) {
     throw new RestoreError(`the backup is truncated: it announced ${header.size} entries in ${header.height + 1} blocks, it holds ${compact.size}`)
   }
   await store.sync()
   return { size: compact.size, height: header.height, root: bytesToHex(compact.root()) }
+}
+
+/**
+ * Writes restored blocks RESTORE_GROUP entries at a time, unsynced (the caller syncs once
+ * at the end; a restore goes to a staging directory until it is whole): a write per block
+ * held logs of small blocks at ~2,600 entries/s. A group is written only after all of its
+ * blocks' signature checks, which run on the thread pool meanwhile, have passed.
+ */
+class GroupWriter {
+  #blocks: BlockWrite[] = []
+  #entries = 0
+  #checks: Promise<RestoreError | null>[] = []
+  // Refs may point into the group not yet written.
+  #leaves = new Map<string, number>()
+
+  constructor(private readonly store: LedgerStore, private readonly onWritten: () => void) {}
+
+  async indexOfLeaf(leafHex: string): Promise<number | undefined> {
+    return this.#leaves.get(leafHex) ?? this.store.byLeafHash(hexToBytes(leafHex))
+  }
+
+  async add(block: BlockWrite, check: Promise<RestoreError | null>): Promise<void> {
+    this.#blocks.push(block)
+    this.#checks.push(check)
+    // Only once the whole block is in: an entry may ref earlier blocks, never its own.
+    for (const e of block.entries) this.#leaves.set(bytesToHex(e.leafHash), e.index)
+    this.#entries += block.entries.length
+    if (this.#entries >= RESTORE_GROUP) await this.flush()
+  }
+
+  async flush(): Promise<void> {
+    if (this.#blocks.length === 0) return
+    const failed = await this.firstFailedCheck()
+    if (failed) throw failed
+    this.#checks = []
+    await this.store.writeBlocks(this.#blocks, { sync: false })
+    this.#blocks = []
+    this.#entries = 0
+    this.#leaves.clear()
+    this.onWritten()
+  }
+
+  /** The first failed check in block order: it names an earlier block than any later error. */
+  async firstFailedCheck(): Promise<RestoreError | null> {
+    for (const check of this.#checks) {
+      const failed = await check
+      if (failed) return failed
+    }
+    return null
+  }
 }
