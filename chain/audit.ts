@@ -144,12 +144,13 @@ export async function auditLog(store: LedgerStore, opts: AuditOptions): Promise<
     const first = await signatures.settleAll().then(() => e, (earlier: unknown) => (earlier instanceof AuditFailure ? earlier : e))
     return { ...report(), ...first.at, ok: false, error: first.message, position: first.position }
   } finally {
-    await checkpoints.return?.()
+    // A pass that stops early must close its scans: each holds a LevelDB iterator and snapshot.
+    await Promise.all([checkpoints.return?.(), entries.close()])
   }
 }
 
 /** Pulls items one by one out of a chunked scan, awaiting only when a chunk runs out. */
-function chunked<T>(source: AsyncIterable<T[]>): { next(): Promise<IteratorResult<T>> | IteratorResult<T> } {
+function chunked<T>(source: AsyncIterable<T[]>): { next(): Promise<IteratorResult<T>> | IteratorResult<T>; close(): Promise<unknown> } {
   const it = source[Symbol.asyncIterator]()
   let chunk: T[] = []
   let i = 0
@@ -165,7 +166,10 @@ function chunked<T>(source: AsyncIterable<T[]>): { next(): Promise<IteratorResul
     }
     return i < chunk.length ? { done: false, value: chunk[i++] } : { done: true, value: undefined }
   }
-  return { next: () => (i < chunk.length ? { done: false, value: chunk[i++] } : refill()) }
+  return {
+    next: () => (i < chunk.length ? { done: false, value: chunk[i++] } : refill()),
+    close: async () => it.return?.(),
+  }
 }
 
 function parseHeader(bytes: Uint8Array, height: number): BlockHeader {

@@ -91,7 +91,9 @@ export async function* exportLines(
     }
     if (group.length > 0) yield* flush()
   } finally {
-    await checkpoints.return?.()
+    // An export that stops early (client gone, error) must close its scans: each holds a
+    // LevelDB iterator and snapshot for as long as the service runs.
+    await Promise.all([checkpoints.return?.(), entries.return?.()])
   }
 }
 

@@ -139,3 +139,43 @@ t.test('restore names the first bad block although signatures are checked off-th
   onlySignature[7] = tamper(6, badSignature)
   t.equal(await restore(onlySignature), 'block 6: checkpoint signature does not verify with the trusted keys')
 })
+
+t.test('an export or audit that stops early closes every scan it opened', async (t) => {
+  const dir = tempDir(t)
+  const log = await openLog(dir)
+  for (let b = 0; b < 6; b++) await log.append(Array.from({ length: 400 }, (_, k) => request(b * 400 + k)))
+  await log.close()
+  const open = new Set<string>()
+  const tracked = <T>(name: string, scan: AsyncIterable<T>): AsyncIterable<T> => (async function* () {
+    open.add(name)
+    try {
+      yield* scan
+    } finally {
+      open.delete(name)
+    }
+  })()
+  class Tracking extends LevelStore {
+    override scanEntries(from?: number) { return tracked('entries', super.scanEntries(from)) }
+    override scanEntryChunks() { return tracked('entry chunks', super.scanEntryChunks()) }
+    override scanBlocks(from?: number) { return tracked('blocks', super.scanBlocks(from)) }
+    override scanCheckpoints(from?: number) { return tracked('checkpoints', super.scanCheckpoints(from)) }
+  }
+  const store = new Tracking(dir)
+  await store.open()
+  t.teardown(() => store.close())
+
+  // A client that goes away after the first block line.
+  const lines = exportLines(store, ORIGIN)
+  await lines.next()
+  await lines.next()
+  t.same([...open].sort(), ['blocks', 'checkpoints', 'entries'], 'export midway holds its scans')
+  await lines.return(undefined)
+  t.same([...open], [], 'and closes all of them when abandoned')
+
+  // An audit with the wrong key fails at block 0, with scans still at their start.
+  const { auditLog } = await import('../../chain/audit.ts')
+  const { generateSigner } = await import('../../chain/checkpoint.ts')
+  const r = await auditLog(store, { vkeys: [generateSigner(ORIGIN).vkey] })
+  t.equal(r.ok, false)
+  t.same([...open], [], 'a failed audit closes its scans too')
+})
