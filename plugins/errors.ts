@@ -15,11 +15,14 @@ const FASTIFY_CODES: Record<string, ProblemSlug> = {
   FST_ERR_ASYNC_CONSTRAINT: 'validation',
 }
 
+// Fastify's own message ("Unsupported Media Type: text/plain") only repeats the title.
+const MEDIA_TYPE_DETAIL = 'send the body as application/json'
+
 function classify(err: FastifyError): { slug: ProblemSlug; detail?: string; ext?: Record<string, unknown> } {
   if (err instanceof ProblemError) return { slug: err.slug, detail: err.message, ext: err.extensions }
   if (err.validation) return { slug: 'validation', detail: err.message }
   const mapped = err.code ? FASTIFY_CODES[err.code] : undefined
-  if (mapped) return { slug: mapped, detail: err.message }
+  if (mapped) return { slug: mapped, detail: mapped === 'unsupported-media-type' ? MEDIA_TYPE_DETAIL : err.message }
   if (err.statusCode === 429) return { slug: 'rate-limited', detail: err.message }
   if (err instanceof SyntaxError || (err.statusCode === 400 && /JSON/i.test(err.message))) return { slug: 'malformed-json', detail: 'body is not valid JSON' }
   const s = err.statusCode ?? 500
@@ -27,7 +30,7 @@ function classify(err: FastifyError): { slug: ProblemSlug; detail?: string; ext?
   if (s === 403) return { slug: 'forbidden', detail: err.message }
   if (s === 404) return { slug: 'not-found', detail: err.message }
   if (s === 413) return { slug: 'payload-too-large', detail: err.message }
-  if (s === 415) return { slug: 'unsupported-media-type', detail: err.message }
+  if (s === 415) return { slug: 'unsupported-media-type', detail: MEDIA_TYPE_DETAIL }
   if (s === 503) return { slug: 'unavailable', detail: err.message }
   if (s >= 400 && s < 500) return { slug: 'validation', detail: err.message }
   return { slug: 'internal' }

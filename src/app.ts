@@ -49,6 +49,9 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     // ids (and 151-character redaction ids) in /v1/records/:kind/:id and friends.
     routerOptions: { maxParamLength: 256 },
   })
+  // Every body this API takes is JSON. Fastify also parses text/plain by default, which
+  // made a text/plain body a 400 "must be a JSON object" where text/xml is a 415.
+  app.removeContentTypeParser('text/plain')
   await app.register(errors)
   await app.register(shutdown)
   await app.register(auth, { issuer: config.auth.issuer, audience: config.auth.audience, jwksUrl: config.auth.jwksUrl, devKey })

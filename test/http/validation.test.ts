@@ -98,6 +98,7 @@ t.test('transport-level errors map to their problem types', async (t) => {
     ['malformed JSON', { method: 'POST', url: '/v1/records', headers: { ...headers, 'content-type': 'application/json' }, payload: '{"kind": ' }, 400, 'malformed-json'],
     ['empty JSON body', { method: 'POST', url: '/v1/records', headers: { ...headers, 'content-type': 'application/json' }, payload: '' }, 400, 'malformed-json'],
     ['wrong content type', { method: 'POST', url: '/v1/records', headers: { ...headers, 'content-type': 'text/xml' }, payload: '<a/>' }, 415, 'unsupported-media-type'],
+    ['text/plain, even holding JSON', { method: 'POST', url: '/v1/records:batch', headers: { ...headers, 'content-type': 'text/plain' }, payload: '{"records":[]}' }, 415, 'unsupported-media-type'],
     ['too large', { method: 'POST', url: '/v1/records', headers: { ...headers, 'content-type': 'application/json' }, payload: JSON.stringify({ kind: 'evidence', pad: 'x'.repeat(5000) }) }, 413, 'payload-too-large'],
     ['unknown route', { method: 'GET', url: '/v1/nothing' }, 404, 'not-found'],
     ['bad query', { method: 'GET', url: '/v1/proofs/consistency?from=abc' }, 400, 'validation'],
@@ -108,6 +109,7 @@ t.test('transport-level errors map to their problem types', async (t) => {
     t.equal(res.headers['content-type'], 'application/problem+json; charset=utf-8', `${what} content type`)
     t.equal(res.json().type, `urn:evidence-ledger:problem:${slug}`, what)
     t.notMatch(res.body, /at .*\.ts:\d+/, `${what}: no stack trace`)
+    if (status === 415) t.equal(res.json().detail, 'send the body as application/json', `${what}: says what to send`)
   }
   t.equal(app.ledger.log.size, 0)
 })
