@@ -34,8 +34,7 @@ export async function runAuditBench(): Promise<void> {
 async function passes(dir: string, shape: string): Promise<void> {
   const store = new LevelStore(dir)
   await store.open()
-  // Twice: the first pass right after the log was built competes with LevelDB's
-  // background compaction of it; the second shows a settled store.
+  // Twice, both printed: on this shared VM one pass can run at half the speed of the next.
   const rates: number[] = []
   let entries = 0
   let blocks = 0

@@ -61,13 +61,11 @@ class SignatureChecks {
   async #settleOne(): Promise<void> {
     const c = this.#queue.shift()!
     const signed = await c.result
-    const at = { entries: c.size, blocks: c.blocks }
     const fail = (msg: string) => {
       // The pass stops at its first failure: later blocks' results no longer matter.
       this.#queue = []
-      return failure(msg)
+      return new AuditFailure({ what: 'checkpoint', index: c.height }, `checkpoint of block ${c.height}: ${msg}`, { entries: c.size, blocks: c.blocks })
     }
-    const failure = (msg: string) => new AuditFailure({ what: 'checkpoint', index: c.height }, `checkpoint of block ${c.height}: ${msg}`, at)
     if (!signed.ok) throw fail('signature does not verify with any given key')
     if (signed.checkpoint.size !== c.size || bytesToHex(signed.checkpoint.root) !== c.root) throw fail('size or root differs from the block')
     if (this.origin !== undefined && signed.checkpoint.origin !== this.origin) throw fail(`origin ${signed.checkpoint.origin}, expected ${this.origin}`)

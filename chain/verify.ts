@@ -154,7 +154,9 @@ function prepareCheckpoint(note: string, vkey: string | VerifierKey): PreparedCh
 type Ed25519Verify = (sig: Uint8Array, msg: Uint8Array, pub: Uint8Array) => boolean
 type Ed25519VerifyAsync = (sig: Uint8Array, msg: Uint8Array, pub: Uint8Array) => Promise<boolean>
 let ed25519Verify: Ed25519Verify = (sig, msg, pub) => ed25519.verify(sig, msg, pub)
-let ed25519VerifyAsync: Ed25519VerifyAsync = async (sig, msg, pub) => safeVerify(sig, msg, pub)
+// Where no platform verifier off the thread is installed, the async form is the sync one.
+const onThisThread: Ed25519VerifyAsync = async (sig, msg, pub) => safeVerify(sig, msg, pub)
+let ed25519VerifyAsync = onThisThread
 
 /**
  * The server and CLI swap in node:crypto (chain/ed25519-node.ts): @noble's pure-JS verify
@@ -163,7 +165,7 @@ let ed25519VerifyAsync: Ed25519VerifyAsync = async (sig, msg, pub) => safeVerify
  */
 export function useEd25519Verify(fn: Ed25519Verify, asyncFn?: Ed25519VerifyAsync): void {
   ed25519Verify = fn
-  ed25519VerifyAsync = asyncFn ?? (async (sig, msg, pub) => safeVerify(sig, msg, pub))
+  ed25519VerifyAsync = asyncFn ?? onThisThread
 }
 
 function safeVerify(sig: Uint8Array, msg: Uint8Array, pub: Uint8Array): boolean {
