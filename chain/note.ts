@@ -1,4 +1,4 @@
-// C2SP signed-note and tlog-checkpoint text formats (DESIGN §3), pure and isomorphic.
+// C2SP signed-note and tlog-checkpoint text formats (docs/formats.md), pure and isomorphic.
 // Key ids and key strings follow golang.org/x/mod/sumdb/note so Go and Sigstore
 // verifiers accept our checkpoints unchanged.
 import { sha256 } from '@noble/hashes/sha2.js'

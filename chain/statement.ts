@@ -1,4 +1,4 @@
-// Normative statement encoding (DESIGN §2). A record never enters the tree: only its
+// Normative statement encoding (docs/formats.md). A record never enters the tree: only its
 // salted commitment does, so the payload can later be erased without breaking a proof.
 import canonicalize from 'canonicalize'
 import { bytesToHex, concatBytes, utf8Decoder, utf8ToBytes } from './encoding.ts'

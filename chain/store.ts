@@ -1,4 +1,4 @@
-// Storage driver interface and its LevelDB implementation (DESIGN §4). Callers see only
+// Storage driver interface and its LevelDB implementation (docs/formats.md). Callers see only
 // LedgerStore, so another driver (PostgreSQL, …) can be added without touching them.
 import { Level } from 'level'
 import './hash-node.ts'
@@ -20,7 +20,7 @@ export interface EntryWrite {
   kind: string
   id: string
   subject: string
-  /** Identity of the submitted content, for idempotent replays (DESIGN §5). */
+  /** Identity of the submitted content, for idempotent replays (docs/formats.md). */
   fingerprint: Uint8Array
   payload?: Uint8Array
   /** Indexes of the entries this one refs (revoked authorization, erased entry). */

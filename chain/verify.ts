@@ -274,7 +274,7 @@ export function verifyReceipt(receipt: Receipt, vkey: string | VerifierKey): Ste
 
 export const BUNDLE_FORMAT = 'evidence-ledger/bundle/v1'
 
-/** DESIGN §6 evidence bundle: everything a court needs, verifiable with only the ledger's key. */
+/** Evidence bundle (docs/formats.md): everything a court needs, verifiable with only the ledger's key. */
 export interface EvidenceBundle {
   format: typeof BUNDLE_FORMAT
   statement: Statement
@@ -294,7 +294,7 @@ export function isBundle(value: unknown): value is EvidenceBundle {
 }
 
 /**
- * DESIGN §6 order: commitment → leaf → inclusion → checkpoint signature, then the block
+ * docs/evidence.md order: commitment → leaf → inclusion → checkpoint signature, then the block
  * header and related statements. Each step stands alone so a failure names its cause.
  */
 export function verifyBundle(bundle: EvidenceBundle, vkey: string | VerifierKey): StepResult[] {

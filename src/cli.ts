@@ -1,4 +1,4 @@
-// `evidence-ledger …`: the service and the tools around it (DESIGN §7).
+// `evidence-ledger …`: the service and the tools around it (docs/formats.md).
 import { Command, InvalidArgumentError } from 'commander'
 import { loadConfig } from './config.ts'
 import { loadCheckpointKeys, loadTokenKey, rotateCheckpointKey } from './keys.ts'

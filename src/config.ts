@@ -1,4 +1,4 @@
-// Configuration from the environment (DESIGN §5). Every variable is optional: with none
+// Configuration from the environment (docs/formats.md). Every variable is optional: with none
 // set, the service runs in dev mode on ./data.
 import { resolve } from 'node:path'
 

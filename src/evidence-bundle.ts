@@ -1,4 +1,4 @@
-// Assembles DESIGN §6 evidence bundles from the log: the record and salt (unless erased),
+// Assembles evidence bundles (docs/formats.md) from the log: the record and salt (unless erased),
 // the statement, its proof against its block's checkpoint, the block header, and the
 // later statements that ref it (revocations, redactions).
 import { BUNDLE_FORMAT, type EvidenceBundle } from '../chain/verify.ts'

@@ -10,7 +10,7 @@ export default async function evidenceRoutes(app: FastifyInstance): Promise<void
   app.get('/v1/evidence/:kind/:id', {
     config: { roles: ['court', 'admin'] },
     schema: {
-      summary: 'Evidence bundle (DESIGN §6): verify offline with `evidence-ledger verify` or the /verify page',
+      summary: 'Evidence bundle (docs/formats.md): verify offline with `evidence-ledger verify` or the /verify page',
       tags: ['evidence'],
       security: [{ bearer: [] }],
       params: Type.Object({ kind: Type.Union(KINDS.map((k) => Type.Literal(k))), id: EntryId }),

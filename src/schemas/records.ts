@@ -1,4 +1,4 @@
-// Record schemas (DESIGN §2), strict: unknown fields rejected, every string and array
+// Record schemas (docs/formats.md), strict: unknown fields rejected, every string and array
 // bounded. The same compiled checkers validate single and batch bodies.
 import { Type, type Static, type TSchema } from '@sinclair/typebox'
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler'
@@ -207,7 +207,7 @@ function subjectField(kind: ClientKind): string {
   return { 'financing-application': 'record.applicant.uscc', 'data-authorization': 'record.grantor.uscc', 'authorization-revocation': '', evidence: 'record.subject' }[kind]
 }
 
-/** The business id of a record (DESIGN §5). */
+/** The business id of a record (docs/formats.md). */
 export function recordId(kind: ClientKind, r: Record<string, unknown>): string {
   switch (kind) {
     case 'financing-application': return r.applicationId as string

@@ -1,4 +1,4 @@
-// Response shapes (DESIGN §5, normative). Declared so Fastify serializes them fast and
+// Response shapes (docs/formats.md). Declared so Fastify serializes them fast and
 // OpenAPI documents them.
 import { Type } from '@sinclair/typebox'
 

@@ -5,7 +5,7 @@ import { verifyCheckpoint } from '../../chain/verify.ts'
 import { hexToBytes } from '../../chain/encoding.ts'
 import { parseCheckpointBody, parseNote } from '../../chain/note.ts'
 
-const vector = JSON.parse(readFileSync(new URL('../../../shared/vectors/checkpoint.json', import.meta.url), 'utf8')) as {
+const vector = JSON.parse(readFileSync(new URL('../fixtures/vectors/checkpoint.json', import.meta.url), 'utf8')) as {
   seedHex: string; publicKeyHex: string; keyName: string; keyIdHex: string; vkey: string; skey: string; note: string
 }
 

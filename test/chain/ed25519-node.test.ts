@@ -66,7 +66,7 @@ t.test('node:crypto Ed25519 verify (server, CLI) and @noble (browser) give the s
 })
 
 t.test('the checkpoint vector verifies with either implementation, and a tampered one with neither', async (t) => {
-  const vector = JSON.parse(readFileSync(new URL('../../../shared/vectors/checkpoint.json', import.meta.url), 'utf8')) as { vkey: string; note: string; publicKeyHex: string }
+  const vector = JSON.parse(readFileSync(new URL('../fixtures/vectors/checkpoint.json', import.meta.url), 'utf8')) as { vkey: string; note: string; publicKeyHex: string }
   t.ok(hexToBytes(vector.publicKeyHex).length === 32)
   const tampered = vector.note.replace(/\n(\d+)\n/, (_, n: string) => `\n${Number(n) + 1}\n`)
   t.not(tampered, vector.note)

@@ -14,7 +14,7 @@ interface Vectors {
   inclusion: { index: number; treeSize: number; path: string[] }[]
   consistency: { from: number; to: number; path: string[] }[]
 }
-const v = JSON.parse(readFileSync(new URL('../../../shared/vectors/rfc6962.json', import.meta.url), 'utf8')) as Vectors
+const v = JSON.parse(readFileSync(new URL('../fixtures/vectors/rfc6962.json', import.meta.url), 'utf8')) as Vectors
 
 const tree = new MemoryNodes()
 for (const leaf of v.leaves) tree.append(leafHash(hexToBytes(leaf)))

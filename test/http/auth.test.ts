@@ -17,7 +17,7 @@ const run = promisify(execFile)
 
 interface Endpoint { method: 'GET' | 'POST' | 'DELETE'; url: string; roles: Role[] | 'public'; payload?: unknown }
 
-/** Every endpoint of DESIGN §5 with the roles that may call it. */
+/** Every endpoint of docs/api.md with the roles that may call it. */
 function endpoints(): Endpoint[] {
   const rec = sampleRecords(1)
   return [

@@ -1,4 +1,4 @@
-// The read path of DESIGN §5: keys, checkpoint, entries, blocks, records, subject history,
+// The read path of docs/api.md: keys, checkpoint, entries, blocks, records, subject history,
 // proofs at historic sizes, health. Every answer is checked with chain/verify, not trusted.
 import t from 'tap'
 import { blockHash, verifyBlockLink, verifyCheckpoint, verifyInclusion, type BlockHeader, type Receipt } from '../../chain/verify.ts'

@@ -17,7 +17,7 @@ t.test('each kind: 201 with a receipt that verifies against /v1/keys, replay 200
     const res = await app.inject({ method: 'POST', url: '/v1/records', headers, payload: body })
     t.equal(res.statusCode, 201, `${kind} created`)
     const receipt = res.json() as Receipt
-    t.same(Object.keys(receipt), ['entry', 'statement', 'block', 'checkpoint', 'inclusion'], 'receipt has exactly the DESIGN §5 fields')
+    t.same(Object.keys(receipt), ['entry', 'statement', 'block', 'checkpoint', 'inclusion'], 'receipt has exactly the fields of docs/formats.md')
     t.same([Object.keys(receipt.entry), Object.keys(receipt.block), Object.keys(receipt.inclusion)], [['index', 'leafHash'], ['height', 'hash'], ['treeSize', 'hashes']])
     const steps = verifyReceipt(receipt, vkey)
     t.ok(steps.every((s) => s.ok), `${kind} receipt verifies: ${JSON.stringify(steps.filter((s) => !s.ok))}`)
