@@ -1,19 +1,21 @@
 import t from 'tap'
 import fc from 'fast-check'
+import { fileURLToPath } from 'node:url'
+import { build } from 'esbuild'
 import { fromBase64, toBase64 } from '../../chain/encoding.ts'
 
-// The same module as a browser sees it: loaded while there is no Buffer.
+// The same module as a browser sees it: bundled by esbuild (as the /verify page is) with
+// no Buffer. Deleting the global Buffer around a dynamic import broke Node 24, whose
+// in-thread TypeScript loader needs Buffer while it loads the module.
 async function browserEncoding(): Promise<typeof import('../../chain/encoding.ts')> {
-  const g = globalThis as { Buffer?: unknown }
-  const saved = g.Buffer
-  delete g.Buffer
-  try {
-    // A query makes it a module instance of its own (a variable keeps tsc from resolving it).
-    const url = new URL('../../chain/encoding.ts?without-buffer', import.meta.url).href
-    return await import(url) as typeof import('../../chain/encoding.ts')
-  } finally {
-    g.Buffer = saved
-  }
+  const out = await build({
+    entryPoints: [fileURLToPath(new URL('../../chain/encoding.ts', import.meta.url))],
+    bundle: true, format: 'esm', write: false, platform: 'browser',
+    define: { 'globalThis.Buffer': 'undefined' },
+  })
+  const code = out.outputFiles[0].text
+  if (/\bBuffer\b/.test(code.replace(/\/\/.*$/gm, '').replace(/nodeBuffer|NodeBuffer/g, ''))) throw new Error('the browser build still reads Buffer')
+  return await import(`data:text/javascript;base64,${Buffer.from(code).toString('base64')}`) as typeof import('../../chain/encoding.ts')
 }
 
 t.test('base64 through Buffer (Node) and btoa/atob (browser) agree, and both refuse the same spellings', async (t) => {
