@@ -7,7 +7,7 @@ import { bytesToHex, toBase64, utf8Decoder, utf8ToBytes } from '../chain/encodin
 import { leafHash, sha256 } from '../chain/hash.ts'
 import type { AppendRequest, Log } from '../chain/log.ts'
 import type { Receipt } from '../chain/verify.ts'
-import { ProblemError, type ProblemBody } from './problems.ts'
+import { ProblemError, type ProblemBody } from '../plugins/problems.ts'
 import { recordId, recordSubject, validateRecordBody } from './schemas/records.ts'
 import { authorizationStatus, type ConsentAnswer, type ConsentQuery, type ConsentTerms } from './consent.ts'
 

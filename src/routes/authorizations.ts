@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { Type } from '@sinclair/typebox'
-import { ProblemError } from '../problems.ts'
+import { ProblemError } from '../../plugins/problems.ts'
 import { BusinessId, DataCategory, Rfc3339, isRealTime } from '../schemas/records.ts'
 import { ReceiptSchema, problemResponses } from '../schemas/responses.ts'
 

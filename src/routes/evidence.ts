@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { Type } from '@sinclair/typebox'
 import { KINDS, type Kind } from '../../chain/statement.ts'
-import { ProblemError } from '../problems.ts'
+import { ProblemError } from '../../plugins/problems.ts'
 import { problemResponses } from '../schemas/responses.ts'
 import { buildBundle } from '../evidence-bundle.ts'
 import { EntryId } from '../schemas/records.ts'

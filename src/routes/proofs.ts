@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox'
 import { bytesToHex, isHash } from '../../chain/encoding.ts'
 import { parseVkey } from '../../chain/note.ts'
 import { leafHash } from '../../chain/hash.ts'
-import { ProblemError } from '../problems.ts'
+import { ProblemError } from '../../plugins/problems.ts'
 import { BlockHeaderSchema, NumberText, StatementSchema, problemResponses } from '../schemas/responses.ts'
 
 const HexArray = Type.Array(Type.String())

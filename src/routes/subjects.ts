@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { Type } from '@sinclair/typebox'
 import { isValidUscc, KINDS, type Kind } from '../../chain/statement.ts'
-import { ProblemError } from '../problems.ts'
+import { ProblemError } from '../../plugins/problems.ts'
 import { Rfc3339, Uscc, isRealTime } from '../schemas/records.ts'
 import { NumberText, StatementSchema, problemResponses } from '../schemas/responses.ts'
 
