@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify'
 import { Type } from '@sinclair/typebox'
 import { ProblemError } from '../../plugins/problems.ts'
-import { BusinessId, DataCategory, Rfc3339, isRealTime } from '../schemas/records.ts'
+import { BusinessId, Rfc3339 } from '../schemas/fields.ts'
+import { DataCategory } from '../schemas/params.ts'
+import { isRealTime } from '../record-validation.ts'
 import { ReceiptSchema, problemResponses } from '../schemas/responses.ts'
 
 export default async function authorizationRoutes(app: FastifyInstance): Promise<void> {

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { Type } from '@sinclair/typebox'
 import { CLIENT_KINDS, type ClientKind } from '../../chain/statement.ts'
-import { BusinessId } from '../schemas/records.ts'
+import { BusinessId } from '../schemas/fields.ts'
 import { ReceiptSchema, problemResponses } from '../schemas/responses.ts'
 
 export default async function erasureRoutes(app: FastifyInstance): Promise<void> {

@@ -4,7 +4,7 @@ import { KINDS, type Kind } from '../../chain/statement.ts'
 import { ProblemError } from '../../plugins/problems.ts'
 import { problemResponses } from '../schemas/responses.ts'
 import { buildBundle } from '../evidence-bundle.ts'
-import { EntryId } from '../schemas/records.ts'
+import { EntryId } from '../schemas/fields.ts'
 
 export default async function evidenceRoutes(app: FastifyInstance): Promise<void> {
   app.get('/v1/evidence/:kind/:id', {

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify'
 import { Type } from '@sinclair/typebox'
 import { ProblemError } from '../../plugins/problems.ts'
-import { BatchBody, EntryId, MAX_BATCH, RecordBody } from '../schemas/records.ts'
+import { BatchBody, MAX_BATCH, RecordBody } from '../schemas/records.ts'
+import { EntryId } from '../schemas/fields.ts'
 import { ProblemSchema, ReceiptSchema, StatementSchema, bodyProblemResponses, problemResponses } from '../schemas/responses.ts'
 import { KINDS, type Kind } from '../../chain/statement.ts'
 

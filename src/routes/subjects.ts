@@ -2,7 +2,8 @@ import type { FastifyInstance } from 'fastify'
 import { Type } from '@sinclair/typebox'
 import { isValidUscc, KINDS, type Kind } from '../../chain/statement.ts'
 import { ProblemError } from '../../plugins/problems.ts'
-import { Rfc3339, Uscc, isRealTime } from '../schemas/records.ts'
+import { Rfc3339, Uscc } from '../schemas/fields.ts'
+import { isRealTime } from '../record-validation.ts'
 import { NumberText, StatementSchema, problemResponses } from '../schemas/responses.ts'
 
 const MAX_PAGE = 500
