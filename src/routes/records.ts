@@ -65,7 +65,7 @@ const recordRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (typeof body !== 'object' || body === null || Array.isArray(body) || Object.keys(body).some((k) => k !== 'records')) {
       throw new ProblemError('validation', 'body must be {"records": [...]}')
     }
-    const records = (body as { records?: unknown }).records
+    const records = 'records' in body ? body.records : undefined
     if (!Array.isArray(records) || records.length === 0 || records.length > MAX_BATCH) {
       throw new ProblemError('validation', `records must be an array of 1 to ${MAX_BATCH} record bodies`)
     }
