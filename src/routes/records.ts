@@ -6,15 +6,15 @@ import { EntryParams } from '../schemas/params.ts'
 import { ProblemSchema, ReceiptSchema, StatementSchema, bodyProblemResponses, problemResponses } from '../schemas/responses.ts'
 import { EVIDENCE_ROLES, READ_ROLES, SUBMIT_ROLES } from './roles.ts'
 
-// Record bodies skip Ajv and are checked by validateRecordBody (src/record-validation.ts),
-// inside the ledger service:
-// - a batch needs it per item, so that one bad item gets its own problem while the other
-//   items are written;
-// - for a single record the problem details are the contract (docs/api.md), and they name
-//   the exact field of the kind's schema, which Ajv's messages for this five-way anyOf do
-//   not; and checked here, after the preHandler rate limit, a bad body still counts
-//   against the submitter's limit and an exhausted submitter gets 429, not 400.
-// The schemas still document the bodies; typed unknown, since nothing checked them yet.
+// Record bodies skip Ajv; the ledger service checks them with validateRecordBody
+// (src/record-validation.ts):
+// - a batch must be checked item by item, so that a bad item gets its own problem while
+//   the others are written;
+// - a single record's problem details are part of the contract and name the exact field
+//   of the kind's schema; Ajv's messages for this five-way anyOf name none. Checked in the
+//   handler, after the preHandler rate limit, a bad body also still counts against the
+//   submitter's limit, and an exhausted submitter still gets 429 rather than 400.
+// The schemas document the bodies; the handlers see them as unknown, as nothing checked them yet.
 const passBody = () => (data: unknown) => ({ value: data })
 const unchecked = <T extends object>(schema: T) => Type.Unsafe<unknown>(schema)
 

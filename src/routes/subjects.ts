@@ -23,7 +23,7 @@ const subjectRoutes: FastifyPluginAsyncTypebox = async (app) => {
       params: UsccParams,
       querystring: Type.Object({
         cursor: Type.Optional(DecimalInteger),
-        // Bounds checked by hand: its problem detail predates the schema's.
+        // 1 to MAX_PAGE, checked in the handler: clients see that problem detail, not Ajv's.
         limit: Type.Optional(DecimalInteger),
         kind: Type.Optional(KindSchema),
         from: Type.Optional(Rfc3339),
