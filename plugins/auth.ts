@@ -4,8 +4,10 @@
 import fp from 'fastify-plugin'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose'
-import { ProblemError } from '../src/problems.ts'
-import { ROLES, type Role } from '../src/tokens.ts'
+import { ProblemError } from './problems.ts'
+
+export const ROLES = ['submitter', 'auditor', 'court', 'admin'] as const
+export type Role = (typeof ROLES)[number]
 
 export interface Principal {
   sub: string

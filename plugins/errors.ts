@@ -2,7 +2,7 @@
 // nothing else formats an error reply, and no stack trace ever leaves the process.
 import fp from 'fastify-plugin'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { ProblemError, problemBody, type ProblemSlug } from '../src/problems.ts'
+import { ProblemError, problemBody, type ProblemSlug } from './problems.ts'
 
 const FASTIFY_CODES: Record<string, ProblemSlug> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'payload-too-large',

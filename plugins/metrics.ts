@@ -2,11 +2,17 @@
 import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+import type { Log } from '../chain/log.ts'
 
-async function metricsPlugin(app: FastifyInstance): Promise<void> {
+export interface MetricsOptions {
+  /** The log whose size, height and block commits are exported. */
+  log: Pick<Log, 'size' | 'height' | 'onBlock'>
+}
+
+async function metricsPlugin(app: FastifyInstance, opts: MetricsOptions): Promise<void> {
   const registry = new Registry()
   collectDefaultMetrics({ register: registry })
-  const log = app.ledger.log
+  const log = opts.log
   const appends = new Counter({ name: 'ledger_appends_total', help: 'Notarization outcomes', labelNames: ['outcome'], registers: [registry] })
   const blockEntries = new Histogram({
     name: 'ledger_block_entries', help: 'Requests sequenced per block (group commit size)',
@@ -45,4 +51,4 @@ declare module 'fastify' {
   }
 }
 
-export default fp(metricsPlugin, { name: 'metrics', fastify: '5.x', dependencies: ['ledger'] })
+export default fp(metricsPlugin, { name: 'metrics', fastify: '5.x' })

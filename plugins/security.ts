@@ -4,7 +4,7 @@ import fp from 'fastify-plugin'
 import Fastify, { type FastifyInstance } from 'fastify'
 import helmet from '@fastify/helmet'
 import rateLimit from '@fastify/rate-limit'
-import { ProblemError } from '../src/problems.ts'
+import { ProblemError } from './problems.ts'
 
 export interface SecurityOptions {
   rateLimit: { max: number; windowMs: number }

@@ -4,7 +4,7 @@
 // timeout. Requests that arrive during the drain get a 503 problem, never a write.
 import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
-import { ProblemError } from '../src/problems.ts'
+import { ProblemError } from './problems.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {

@@ -8,10 +8,10 @@ import { makeDirs } from './make-dirs.ts'
 import errors, { sendProblemReply } from '../plugins/errors.ts'
 import shutdown from '../plugins/shutdown.ts'
 import auth from '../plugins/auth.ts'
-import ledger from '../plugins/ledger.ts'
 import metrics from '../plugins/metrics.ts'
 import docs from '../plugins/docs.ts'
 import security from '../plugins/security.ts'
+import ledger from './ledger-plugin.ts'
 import healthRoutes from './routes/health.ts'
 import proofRoutes from './routes/proofs.ts'
 import recordRoutes from './routes/records.ts'
@@ -58,7 +58,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await app.register(ledger, { storePath: storePath(config.dataDir), origin: config.origin, keys })
   await app.register(security, { rateLimit: config.rateLimit })
   await app.register(docs)
-  await app.register(metrics)
+  await app.register(metrics, { log: app.ledger.log })
   await app.register(healthRoutes)
   await app.register(proofRoutes)
   await app.register(recordRoutes)

@@ -2,7 +2,8 @@
 import { Command, InvalidArgumentError } from 'commander'
 import { loadConfig } from './config.ts'
 import { loadCheckpointKeys, loadTokenKey, rotateCheckpointKey } from './keys.ts'
-import { mintToken, parseTtl, ROLES, type Role } from './tokens.ts'
+import { ROLES, type Role } from '../plugins/auth.ts'
+import { mintToken, parseTtl } from './tokens.ts'
 import { describeStartupError } from './startup-errors.ts'
 
 const program = new Command()

@@ -3,15 +3,10 @@
 import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { exportJWK, generateKeyPair, importJWK, type JWK } from 'jose'
-import { generateSigner, parseSkey, type CheckpointSigner } from '../chain/checkpoint.ts'
+import { generateSigner, parseSkey } from '../chain/checkpoint.ts'
+import type { CheckpointKeys } from '../chain/checkpoint-keys.ts'
 import { parseVkey } from '../chain/note.ts'
 import { makeDirs } from './make-dirs.ts'
-
-export interface CheckpointKeys {
-  signer: CheckpointSigner
-  /** Verifier keys of earlier signing keys, oldest first. */
-  retired: string[]
-}
 
 export function keysDir(dataDir: string): string {
   return join(dataDir, 'keys')

@@ -7,8 +7,9 @@ import { bytesToHex, toBase64, utf8Decoder, utf8ToBytes } from '../chain/encodin
 import { leafHash, sha256 } from '../chain/hash.ts'
 import type { AppendRequest, Log } from '../chain/log.ts'
 import type { Receipt } from '../chain/verify.ts'
-import { ProblemError, type ProblemBody } from './problems.ts'
-import { recordId, recordSubject, validateRecordBody } from './schemas/records.ts'
+import { ProblemError, type ProblemBody } from '../plugins/problems.ts'
+import { amendedKind, partyField, recordId, recordSubject } from './kinds/index.ts'
+import { validateRecordBody } from './record-validation.ts'
 import { authorizationStatus, type ConsentAnswer, type ConsentQuery, type ConsentTerms } from './consent.ts'
 
 export interface NotarizeResult {
@@ -104,17 +105,18 @@ export class LedgerService {
     const id = body.mode === 'record' ? recordId(body.kind, body.record) : body.id
     let subject = body.mode === 'record' ? recordSubject(body.kind, body.record) : body.subject
     const refs: AppendRequest['refs'] = []
-    if (body.kind === 'authorization-revocation') {
-      const auth = await this.findEntry('data-authorization', id)
-      if (!auth) throw new ProblemError('not-found', `data-authorization ${id} is not on the ledger`)
-      if (auth.statement.submitter !== submitter) {
-        throw new ProblemError('forbidden', `data-authorization ${id} was recorded by another submitter`)
+    const amends = amendedKind(body.kind)
+    if (amends) {
+      const target = await this.findEntry(amends, id)
+      if (!target) throw new ProblemError('not-found', `${amends} ${id} is not on the ledger`)
+      if (target.statement.submitter !== submitter) {
+        throw new ProblemError('forbidden', `${amends} ${id} was recorded by another submitter`)
       }
-      if (subject !== null && subject !== auth.statement.subject) {
-        throw new ProblemError('validation', `subject must be ${auth.statement.subject}, the grantor of ${id}`)
+      if (subject !== null && subject !== target.statement.subject) {
+        throw new ProblemError('validation', `subject must be ${target.statement.subject}, the ${partyField(amends) ?? 'subject'} of ${id}`)
       }
-      subject = auth.statement.subject
-      refs.push({ index: auth.index, leafHash: auth.leafHash })
+      subject = target.statement.subject
+      refs.push({ index: target.index, leafHash: target.leafHash })
     }
     if (subject === null) throw new Error('unreachable: record without subject')
     let commitment: string

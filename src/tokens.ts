@@ -1,9 +1,7 @@
 // Dev-mode tokens, minted with the local token key (never the checkpoint key).
 import { SignJWT } from 'jose'
+import type { Role } from '../plugins/auth.ts'
 import { TOKEN_ALG, type TokenKey } from './keys.ts'
-
-export const ROLES = ['submitter', 'auditor', 'court', 'admin'] as const
-export type Role = (typeof ROLES)[number]
 
 export interface MintOptions {
   roles: Role[]

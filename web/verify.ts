@@ -3,6 +3,7 @@
 import QRCode from 'qrcode'
 import { allPassed, isBundle, verifyBundle, verifyReceipt, type EvidenceBundle, type Receipt, type StepResult } from '../chain/verify.ts'
 import type { Statement } from '../chain/statement.ts'
+import { kindLabels, partyField } from '../src/kinds/index.ts'
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T
 
@@ -15,24 +16,6 @@ const STEP_LABELS: Record<string, string> = {
   related: '后续关联声明 Later statements bound to this entry',
 }
 
-const KIND_LABELS: Record<string, string> = {
-  'financing-application': '融资申请 Financing application',
-  'data-authorization': '数据授权 Data authorization',
-  'authorization-revocation': '授权撤销 Authorization revocation',
-  evidence: '证据 Evidence',
-  redaction: '删除记录 Redaction',
-}
-
-const FIELD_LABELS: Record<string, string> = {
-  applicationId: '申请编号', authorizationId: '授权编号', evidenceId: '证据编号',
-  applicant: '申请人', grantor: '授权方', grantee: '被授权方', uscc: '统一社会信用代码', name: '名称',
-  representative: '法定代表人', institutionCode: '机构代码', product: '产品', amount: '金额', value: '数值',
-  currency: '币种', termMonths: '期限(月)', purpose: '用途', submittedAt: '提交时间', channel: '渠道',
-  attachments: '附件', dataCategories: '数据类别', validFrom: '生效时间', validUntil: '失效时间',
-  consentMethod: '授权方式', consentTextSha256: '授权文本哈希', revokedAt: '撤销时间', reason: '原因',
-  subject: '主体', title: '标题', documents: '文件',
-}
-
 interface Loaded {
   doc: EvidenceBundle | Receipt
   steps: StepResult[]
@@ -43,7 +26,8 @@ let last: Loaded | null = null
 
 function enterprise(doc: EvidenceBundle | Receipt): string {
   const record = isBundle(doc) ? (doc.record as Record<string, unknown> | null) : null
-  const party = (record?.applicant ?? record?.grantor) as { name?: string } | undefined
+  const field = partyField(doc.statement.kind)
+  const party = (field ? record?.[field] : undefined) as { name?: string } | undefined
   return party?.name ? `${party.name} (${doc.statement.subject})` : doc.statement.subject
 }
 
@@ -74,7 +58,7 @@ function render(l: Loaded): void {
   }))
   const st = l.doc.statement as Statement
   const rows: [string, string][] = [
-    ['类型 Kind', KIND_LABELS[st.kind] ?? st.kind],
+    ['类型 Kind', kindLabels(st.kind)?.kind ?? st.kind],
     ['编号 ID', st.id],
     ['企业 Enterprise', enterprise(l.doc)],
     ['上链时间 Ledger time', st.time],
@@ -84,7 +68,8 @@ function render(l: Loaded): void {
   if (isBundle(l.doc)) {
     if (l.doc.redacted) rows.push(['状态 State', '原始记录已依法删除 (redacted); 承诺值仍在账本上'])
     const rec = l.doc.record
-    if (rec && typeof rec === 'object') for (const [k, v] of Object.entries(rec)) rows.push([FIELD_LABELS[k] ? `${FIELD_LABELS[k]} ${k}` : k, typeof v === 'string' ? v : JSON.stringify(v)])
+    const labels = kindLabels(st.kind)?.fields ?? {}
+    if (rec && typeof rec === 'object') for (const [k, v] of Object.entries(rec)) rows.push([Object.hasOwn(labels, k) ? `${labels[k]} ${k}` : k, typeof v === 'string' ? v : JSON.stringify(v)])
   }
   $('record').replaceChildren(...definitionList(rows))
   ;($('print') as HTMLButtonElement).disabled = false
@@ -105,7 +90,7 @@ function definitionList(rows: [string, string][]): HTMLElement[] {
 function renderCertificate(l: Loaded): void {
   const st = l.doc.statement as Statement
   const fields: [string, string][] = [
-    ['存证类型 Kind', KIND_LABELS[st.kind] ?? st.kind],
+    ['存证类型 Kind', kindLabels(st.kind)?.kind ?? st.kind],
     ['业务编号 ID', st.id],
     ['企业 Enterprise', enterprise(l.doc)],
     ['上链时间 Ledger time', st.time],

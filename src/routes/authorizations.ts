@@ -1,17 +1,20 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
-import { ProblemError } from '../problems.ts'
-import { BusinessId, DataCategory, Rfc3339, isRealTime } from '../schemas/records.ts'
+import { ProblemError } from '../../plugins/problems.ts'
+import { isRealTime } from '../record-validation.ts'
+import { Rfc3339 } from '../schemas/fields.ts'
+import { DataCategory, IdParams } from '../schemas/params.ts'
 import { ReceiptSchema, problemResponses } from '../schemas/responses.ts'
+import { READ_ROLES } from './roles.ts'
 
-export default async function authorizationRoutes(app: FastifyInstance): Promise<void> {
+const authorizationRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/v1/authorizations/:id/status', {
-    config: { roles: ['auditor', 'court', 'admin'] },
+    config: { roles: READ_ROLES },
     schema: {
       summary: 'Was this authorization in force at a moment, for a data category and purpose? With the receipts that prove it.',
       tags: ['consent'],
       security: [{ bearer: [] }],
-      params: Type.Object({ id: BusinessId }),
+      params: IdParams,
       querystring: Type.Object({
         at: Type.Optional(Rfc3339),
         category: Type.Optional(DataCategory),
@@ -31,10 +34,12 @@ export default async function authorizationRoutes(app: FastifyInstance): Promise
       },
     },
   }, async (request) => {
-    const { id } = request.params as { id: string }
-    const q = request.query as { at?: string; category?: string; purpose?: string }
+    const { id } = request.params
+    const q = request.query
     if (q.at !== undefined && !isRealTime(q.at)) throw new ProblemError('validation', 'at: not a real date-time')
     const at = q.at ?? new Date().toISOString()
     return app.ledger.authorizationStatus(id, { at, category: q.category, purpose: q.purpose })
   })
 }
+
+export default authorizationRoutes

@@ -1,24 +1,25 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
-import { CLIENT_KINDS, type ClientKind } from '../../chain/statement.ts'
-import { BusinessId } from '../schemas/records.ts'
+import { RecordParams } from '../schemas/params.ts'
 import { ReceiptSchema, problemResponses } from '../schemas/responses.ts'
+import { ADMIN_ROLES } from './roles.ts'
 
-export default async function erasureRoutes(app: FastifyInstance): Promise<void> {
+const erasureRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.delete('/v1/records/:kind/:id/payload', {
-    config: { roles: ['admin'] },
+    config: { roles: ADMIN_ROLES },
     schema: {
       summary: 'Erase a record and its salt (PIPL right to erasure); appends a redaction entry. Every proof stays valid.',
       tags: ['consent'],
       security: [{ bearer: [] }],
-      params: Type.Object({ kind: Type.Union(CLIENT_KINDS.map((k) => Type.Literal(k))), id: BusinessId }),
+      params: RecordParams,
       body: Type.Object({ reason: Type.String({ minLength: 1, maxLength: 500 }) }, { additionalProperties: false }),
       response: { 201: ReceiptSchema, ...problemResponses },
     },
   }, async (request, reply) => {
-    const { kind, id } = request.params as { kind: ClientKind; id: string }
-    const { reason } = request.body as { reason: string }
-    const receipt = await app.ledger.erasePayload(kind, id, reason, request.principal!.sub)
+    const { kind, id } = request.params
+    const receipt = await app.ledger.erasePayload(kind, id, request.body.reason, request.principal!.sub)
     return reply.code(201).send(receipt)
   })
 }
+
+export default erasureRoutes

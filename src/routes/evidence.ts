@@ -1,26 +1,27 @@
-import type { FastifyInstance } from 'fastify'
-import { Type } from '@sinclair/typebox'
-import { KINDS, type Kind } from '../../chain/statement.ts'
-import { ProblemError } from '../problems.ts'
-import { problemResponses } from '../schemas/responses.ts'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { ProblemError } from '../../plugins/problems.ts'
 import { buildBundle } from '../evidence-bundle.ts'
-import { EntryId } from '../schemas/records.ts'
+import { EntryParams } from '../schemas/params.ts'
+import { EvidenceBundleSchema, problemResponses } from '../schemas/responses.ts'
+import { EVIDENCE_ROLES } from './roles.ts'
 
-export default async function evidenceRoutes(app: FastifyInstance): Promise<void> {
+const evidenceRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/v1/evidence/:kind/:id', {
-    config: { roles: ['court', 'admin'] },
+    config: { roles: EVIDENCE_ROLES },
     schema: {
       summary: 'Evidence bundle (docs/formats.md): verify offline with `evidence-ledger verify` or the /verify page',
       tags: ['evidence'],
       security: [{ bearer: [] }],
-      params: Type.Object({ kind: Type.Union(KINDS.map((k) => Type.Literal(k))), id: EntryId }),
-      response: { ...problemResponses },
+      params: EntryParams,
+      response: { 200: EvidenceBundleSchema, ...problemResponses },
     },
   }, async (request, reply) => {
-    const { kind, id } = request.params as { kind: Kind; id: string }
+    const { kind, id } = request.params
     const bundle = await buildBundle(app.ledger, kind, id)
     if (!bundle) throw new ProblemError('not-found', `${kind} ${id} is not on the ledger`)
     reply.header('content-disposition', `attachment; filename="evidence-${kind}-${id.replace(/[^A-Za-z0-9._-]/g, '_')}.json"`)
     return bundle
   })
 }
+
+export default evidenceRoutes

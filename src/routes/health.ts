@@ -1,8 +1,8 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { sendProblemReply } from '../../plugins/errors.ts'
 
-export default async function healthRoutes(app: FastifyInstance): Promise<void> {
+const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/healthz', {
     schema: { summary: 'Liveness', tags: ['health'], response: { 200: Type.Object({ status: Type.String() }) } },
   }, async () => ({ status: 'ok' }))
@@ -16,3 +16,5 @@ export default async function healthRoutes(app: FastifyInstance): Promise<void> 
     return { status: 'ready', treeSize: app.ledger.log.size, height: app.ledger.log.height }
   })
 }
+
+export default healthRoutes

@@ -1,13 +1,15 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
-import { bytesToHex, isHash } from '../../chain/encoding.ts'
+import { bytesToHex } from '../../chain/encoding.ts'
 import { parseVkey } from '../../chain/note.ts'
-import { leafHash } from '../../chain/hash.ts'
-import { ProblemError } from '../problems.ts'
-import { BlockHeaderSchema, NumberText, StatementSchema, problemResponses } from '../schemas/responses.ts'
+import { statementLeafHash } from '../../chain/statement.ts'
+import { ProblemError } from '../../plugins/problems.ts'
+import { Sha256Hex } from '../schemas/fields.ts'
+import { DecimalInteger, HeightParams, IndexParams } from '../schemas/params.ts'
+import { BlockHeaderSchema, JwkSchema, StatementSchema, problemResponses } from '../schemas/responses.ts'
+import { READ_ROLES } from './roles.ts'
 
 const HexArray = Type.Array(Type.String())
-const AUDIT_ROLES = ['auditor', 'court', 'admin'] as const
 
 function base64url(bytes: Uint8Array): string {
   return Buffer.from(bytes).toString('base64url')
@@ -18,14 +20,13 @@ export function keyJwk(vkey: string): Record<string, string> {
   return { kty: 'OKP', crv: 'Ed25519', x: base64url(k.publicKey), kid: bytesToHex(k.keyId), alg: 'EdDSA', use: 'sig' }
 }
 
-function optionalSize(text: string | undefined, current: number, name: string): number {
-  if (text === undefined) return current
-  const n = Number(text)
+function optionalSize(n: number | undefined, current: number, name: string): number {
+  if (n === undefined) return current
   if (n > current) throw new ProblemError('validation', `${name}=${n} is beyond the current tree size ${current}`)
   return n
 }
 
-export default async function proofRoutes(app: FastifyInstance): Promise<void> {
+const proofRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const log = app.ledger.log
 
   app.get('/v1/checkpoint', {
@@ -55,7 +56,7 @@ export default async function proofRoutes(app: FastifyInstance): Promise<void> {
           origin: Type.String(),
           keys: Type.Array(Type.Object({
             name: Type.String(), keyId: Type.String(), vkey: Type.String(),
-            jwk: Type.Record(Type.String(), Type.String()), current: Type.Boolean(),
+            jwk: JwkSchema, current: Type.Boolean(),
           })),
         }),
       },
@@ -63,7 +64,10 @@ export default async function proofRoutes(app: FastifyInstance): Promise<void> {
   }, async () => ({ origin: log.origin, keys: keysView() }))
 
   app.get('/.well-known/jwks.json', {
-    schema: { summary: 'Checkpoint verifier keys as a JWK set', tags: ['proofs'] },
+    schema: {
+      summary: 'Checkpoint verifier keys as a JWK set', tags: ['proofs'],
+      response: { 200: Type.Object({ keys: Type.Array(JwkSchema) }) },
+    },
   }, async () => ({ keys: keysView().map((k) => k.jwk) }))
 
   app.get('/v1/proofs/inclusion', {
@@ -71,9 +75,9 @@ export default async function proofRoutes(app: FastifyInstance): Promise<void> {
       summary: 'Inclusion proof of an entry (by leaf hash or index) in the tree of a given size',
       tags: ['proofs'],
       querystring: Type.Object({
-        leaf: Type.Optional(Type.String({ pattern: '^[0-9a-f]{64}$' })),
-        index: Type.Optional(NumberText),
-        size: Type.Optional(NumberText),
+        leaf: Type.Optional(Sha256Hex),
+        index: Type.Optional(DecimalInteger),
+        size: Type.Optional(DecimalInteger),
       }, { additionalProperties: false }),
       response: {
         200: Type.Object({ index: Type.Integer(), treeSize: Type.Integer(), leafHash: Type.String(), hashes: HexArray }),
@@ -81,75 +85,69 @@ export default async function proofRoutes(app: FastifyInstance): Promise<void> {
       },
     },
   }, async (request) => {
-    const q = request.query as { leaf?: string; index?: string; size?: string }
+    const q = request.query
     if ((q.leaf === undefined) === (q.index === undefined)) throw new ProblemError('validation', 'give exactly one of leaf or index')
     const size = optionalSize(q.size, log.size, 'size')
-    let index: number
-    if (q.leaf !== undefined) {
-      if (!isHash(q.leaf)) throw new ProblemError('validation', 'leaf must be 64 lowercase hex digits')
-      const found = await log.indexOfLeaf(q.leaf)
-      if (found === undefined) throw new ProblemError('not-found', `no entry has leaf hash ${q.leaf}`)
-      index = found
-    } else {
-      index = Number(q.index)
-    }
+    const index = q.leaf === undefined ? q.index : await log.indexOfLeaf(q.leaf)
+    if (index === undefined) throw new ProblemError('not-found', `no entry has leaf hash ${q.leaf}`)
     if (index >= size) throw new ProblemError(q.leaf ? 'validation' : 'not-found', `entry ${index} is not in the tree of size ${size}`)
-    const entry = await log.store.entry(index)
+    const entry = await log.statement(index)
     if (!entry) throw new ProblemError('not-found', `entry ${index} does not exist`)
     const hashes = await log.inclusionProof(index, size)
-    return { index, treeSize: size, leafHash: bytesToHex(leafHash(entry.statement)), hashes: hashes.map(bytesToHex) }
+    return { index, treeSize: size, leafHash: bytesToHex(statementLeafHash(entry.statement)), hashes: hashes.map(bytesToHex) }
   })
 
   app.get('/v1/proofs/consistency', {
     schema: {
       summary: 'Consistency proof between two tree sizes (RFC 9162 §2.1.4)',
       tags: ['proofs'],
-      querystring: Type.Object({ from: NumberText, to: Type.Optional(NumberText) }, { additionalProperties: false }),
+      querystring: Type.Object({ from: DecimalInteger, to: Type.Optional(DecimalInteger) }, { additionalProperties: false }),
       response: {
         200: Type.Object({ from: Type.Integer(), to: Type.Integer(), hashes: HexArray }),
         ...problemResponses,
       },
     },
   }, async (request) => {
-    const q = request.query as { from: string; to?: string }
-    const to = optionalSize(q.to, log.size, 'to')
-    const from = Number(q.from)
+    const { from } = request.query
+    const to = optionalSize(request.query.to, log.size, 'to')
     if (from > to) throw new ProblemError('validation', `from=${from} is larger than to=${to}`)
     const hashes = await log.consistencyProof(from, to)
     return { from, to, hashes: hashes.map(bytesToHex) }
   })
 
   app.get('/v1/entries/:index', {
-    config: { roles: AUDIT_ROLES },
+    config: { roles: READ_ROLES },
     schema: {
       summary: 'One log entry: its statement and leaf hash', tags: ['audit'], security: [{ bearer: [] }],
-      params: Type.Object({ index: NumberText }),
+      params: IndexParams,
       response: {
         200: Type.Object({ index: Type.Integer(), leafHash: Type.String(), statement: StatementSchema, block: Type.Object({ height: Type.Integer() }) }),
         ...problemResponses,
       },
     },
   }, async (request) => {
-    const index = Number((request.params as { index: string }).index)
+    const { index } = request.params
     const receipt = index < log.size ? await log.receipt(index) : undefined
     if (!receipt) throw new ProblemError('not-found', `entry ${index} does not exist (tree size ${log.size})`)
     return { index, leafHash: receipt.entry.leafHash, statement: receipt.statement, block: { height: receipt.block.height } }
   })
 
   app.get('/v1/blocks/:height', {
-    config: { roles: AUDIT_ROLES },
+    config: { roles: READ_ROLES },
     schema: {
       summary: 'One block header, its hash and its signed checkpoint', tags: ['audit'], security: [{ bearer: [] }],
-      params: Type.Object({ height: NumberText }),
+      params: HeightParams,
       response: {
         200: Type.Object({ height: Type.Integer(), hash: Type.String(), header: BlockHeaderSchema, checkpoint: Type.String() }),
         ...problemResponses,
       },
     },
   }, async (request) => {
-    const height = Number((request.params as { height: string }).height)
+    const { height } = request.params
     const b = height <= log.height ? await log.block(height) : undefined
     if (!b) throw new ProblemError('not-found', `block ${height} does not exist (last block ${log.height})`)
     return { height, hash: b.hash, header: b.header, checkpoint: b.checkpoint }
   })
 }
+
+export default proofRoutes

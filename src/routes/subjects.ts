@@ -1,27 +1,31 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
-import { isValidUscc, KINDS, type Kind } from '../../chain/statement.ts'
-import { ProblemError } from '../problems.ts'
-import { Rfc3339, Uscc, isRealTime } from '../schemas/records.ts'
-import { NumberText, StatementSchema, problemResponses } from '../schemas/responses.ts'
+import { isValidUscc } from '../../chain/statement.ts'
+import { ProblemError } from '../../plugins/problems.ts'
+import { isRealTime } from '../record-validation.ts'
+import { KindSchema, Rfc3339 } from '../schemas/fields.ts'
+import { DecimalInteger, UsccParams } from '../schemas/params.ts'
+import { StatementSchema, problemResponses } from '../schemas/responses.ts'
+import { READ_ROLES } from './roles.ts'
 
 const MAX_PAGE = 500
 // Filters skip non-matching index rows; bound the rows one page may read so a sparse
 // filter cannot turn one request into a scan of a huge history.
 const MAX_SCAN = 20_000
 
-export default async function subjectRoutes(app: FastifyInstance): Promise<void> {
+const subjectRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/v1/subjects/:uscc/entries', {
-    config: { roles: ['auditor', 'court', 'admin'] },
+    config: { roles: READ_ROLES },
     schema: {
       summary: 'History of one enterprise, in log order, cursor-paginated',
       tags: ['audit'],
       security: [{ bearer: [] }],
-      params: Type.Object({ uscc: Uscc }),
+      params: UsccParams,
       querystring: Type.Object({
-        cursor: Type.Optional(NumberText),
-        limit: Type.Optional(NumberText),
-        kind: Type.Optional(Type.Union(KINDS.map((k) => Type.Literal(k)))),
+        cursor: Type.Optional(DecimalInteger),
+        // 1 to MAX_PAGE, checked in the handler: clients see that problem detail, not Ajv's.
+        limit: Type.Optional(DecimalInteger),
+        kind: Type.Optional(KindSchema),
         from: Type.Optional(Rfc3339),
         to: Type.Optional(Rfc3339),
       }, { additionalProperties: false }),
@@ -35,18 +39,19 @@ export default async function subjectRoutes(app: FastifyInstance): Promise<void>
       },
     },
   }, async (request) => {
-    const { uscc } = request.params as { uscc: string }
-    const q = request.query as { cursor?: string; limit?: string; kind?: Kind; from?: string; to?: string }
+    const { uscc } = request.params
+    const q = request.query
     if (!isValidUscc(uscc)) throw new ProblemError('validation', 'uscc: check character is wrong')
-    const limit = q.limit === undefined ? 100 : Number(q.limit)
+    const limit = q.limit ?? 100
     if (limit < 1 || limit > MAX_PAGE) throw new ProblemError('validation', `limit must be 1 to ${MAX_PAGE}`)
     for (const f of ['from', 'to'] as const) {
-      if (q[f] !== undefined && !isRealTime(q[f]!)) throw new ProblemError('validation', `${f}: not a real date-time`)
+      const at = q[f]
+      if (at !== undefined && !isRealTime(at)) throw new ProblemError('validation', `${f}: not a real date-time`)
     }
     const fromMs = q.from === undefined ? -Infinity : Date.parse(q.from)
     const toMs = q.to === undefined ? Infinity : Date.parse(q.to)
     const result = await app.ledger.subjectHistory(uscc, {
-      after: q.cursor === undefined ? undefined : Number(q.cursor),
+      after: q.cursor,
       limit,
       maxScan: MAX_SCAN,
       accept: (s) => (q.kind === undefined || s.kind === q.kind) && Date.parse(s.time) >= fromMs,
@@ -55,3 +60,5 @@ export default async function subjectRoutes(app: FastifyInstance): Promise<void>
     return { subject: uscc, entries: result.entries, nextCursor: result.nextCursor === null ? null : String(result.nextCursor) }
   })
 }
+
+export default subjectRoutes

@@ -1,12 +1,18 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { verifyPage } from '../web-page.ts'
+import { textResponse } from '../schemas/responses.ts'
 
-export default async function verifyPageRoutes(app: FastifyInstance): Promise<void> {
+const verifyPageRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/verify', {
-    schema: { summary: 'Browser verification page for bundles and receipts (works offline when saved)', tags: ['evidence'] },
+    schema: {
+      summary: 'Browser verification page for bundles and receipts (works offline when saved)', tags: ['evidence'],
+      response: { 200: textResponse('text/html', 'One self-contained HTML file: script and style inlined') },
+    },
   }, async (_request, reply) => {
     const page = await verifyPage()
     reply.header('content-security-policy', page.csp).type('text/html; charset=utf-8')
     return page.html
   })
 }
+
+export default verifyPageRoutes

@@ -1,6 +1,7 @@
 // Response shapes (docs/formats.md). Declared so Fastify serializes them fast and
 // OpenAPI documents them.
 import { Type } from '@sinclair/typebox'
+import { BUNDLE_FORMAT } from '../../chain/verify.ts'
 
 const Hex = Type.String({ pattern: '^[0-9a-f]*$' })
 const strict = { additionalProperties: false } as const
@@ -15,6 +16,15 @@ export const StatementSchema = Type.Object({
   time: Type.String(),
   refs: Type.Array(Hex),
 }, strict)
+
+/**
+ * A statement in its canonical (RFC 8785) key order, as evidence bundles carry it: the
+ * serializer writes keys in schema order, and receipts use the documented v-first order.
+ */
+export const CanonicalStatementSchema = Type.Object(
+  Object.fromEntries(Object.entries(StatementSchema.properties).sort(([a], [b]) => (a < b ? -1 : 1))) as typeof StatementSchema.properties,
+  strict,
+)
 
 export const ReceiptSchema = Type.Object({
   entry: Type.Object({ index: Type.Integer(), leafHash: Hex }, strict),
@@ -37,7 +47,25 @@ export const BlockHeaderSchema = Type.Object({
   size: Type.Integer(), root: Hex, time: Type.String(),
 }, strict)
 
-export const NumberText = Type.String({ pattern: '^(0|[1-9][0-9]{0,15})$' })
+export const EvidenceBundleSchema = Type.Object({
+  format: Type.Literal(BUNDLE_FORMAT),
+  statement: CanonicalStatementSchema,
+  record: Type.Unknown({ description: 'the record as notarized; null if hash-only or erased' }),
+  salt: Type.Union([Type.String(), Type.Null()]),
+  redacted: Type.Boolean(),
+  entry: Type.Object({ index: Type.Integer(), leafHash: Hex }, strict),
+  inclusion: Type.Object({ treeSize: Type.Integer(), hashes: Type.Array(Hex) }, strict),
+  checkpoint: Type.String(),
+  block: BlockHeaderSchema,
+  related: Type.Array(CanonicalStatementSchema),
+  issuedAt: Type.String(),
+}, { ...strict, description: 'Verifies offline with `evidence-ledger verify` or the /verify page' })
+
+export const JwkSchema = Type.Record(Type.String(), Type.String())
+
+/** A 200 that is not JSON: documented by media type, sent as the handler's text or stream. */
+export const textResponse = (mediaType: string, description: string) =>
+  ({ description, content: { [mediaType]: { schema: { type: 'string' } } } })
 
 // Keyed by media type so that OpenAPI says application/problem+json and Fastify picks
 // this serializer for the problem replies plugins/errors.ts sends.

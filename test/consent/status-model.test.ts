@@ -7,7 +7,7 @@ import fc from 'fast-check'
 import { Log } from '../../chain/log.ts'
 import { LevelStore } from '../../chain/store.ts'
 import { LedgerService } from '../../src/ledger-service.ts'
-import { ProblemError } from '../../src/problems.ts'
+import { ProblemError } from '../../plugins/problems.ts'
 import { ORIGIN, tempDir, testSigner, uscc } from '../helpers/fixtures.ts'
 import { sampleRecords } from '../helpers/app.ts'
 

@@ -4,7 +4,8 @@ import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../../src/app.ts'
 import { loadConfig } from '../../src/config.ts'
 import { loadTokenKey } from '../../src/keys.ts'
-import { mintToken, type Role } from '../../src/tokens.ts'
+import type { Role } from '../../plugins/auth.ts'
+import { mintToken } from '../../src/tokens.ts'
 import { tempDir, uscc } from './fixtures.ts'
 
 export interface TestApp {

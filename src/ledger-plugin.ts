@@ -4,8 +4,8 @@ import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
 import { Log } from '../chain/log.ts'
 import { LevelStore } from '../chain/store.ts'
-import type { CheckpointKeys } from '../src/keys.ts'
-import { LedgerService } from '../src/ledger-service.ts'
+import type { CheckpointKeys } from '../chain/checkpoint-keys.ts'
+import { LedgerService } from './ledger-service.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {

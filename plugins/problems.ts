@@ -1,4 +1,4 @@
-// Typed errors that handlers throw; plugins/errors.ts turns them into RFC 9457 bodies.
+// Typed errors that handlers throw; errors.ts turns them into RFC 9457 bodies.
 export const PROBLEM_TYPES = {
   validation: { status: 400, title: 'Invalid request' },
   'malformed-json': { status: 400, title: 'Malformed JSON body' },

@@ -1,0 +1,24 @@
+// Path and query parameters shared by the routes.
+import { Type } from '@sinclair/typebox'
+import { DATA_CATEGORIES } from '../kinds/data-authorization.ts'
+import { BusinessId, ClientKindSchema, EntryId, KindSchema, Uscc } from './fields.ts'
+
+/**
+ * A non-negative integer written in decimal, handed to the handler as a number. The
+ * pattern runs first, on the text, so what Ajv's number coercion alone would accept
+ * ("1e3", "007", "0x10", " 5") stays a 400 with the pattern message.
+ */
+export const DecimalInteger = Type.Unsafe<number>({
+  allOf: [Type.String({ pattern: '^(0|[1-9][0-9]{0,15})$' }), Type.Integer({ minimum: 0 })],
+})
+
+export const DataCategory = Type.Union(DATA_CATEGORIES.map((c) => Type.Literal(c)))
+
+/** Any entry by kind and id, redactions included. */
+export const EntryParams = Type.Object({ kind: KindSchema, id: EntryId })
+/** A client record by kind and business id. */
+export const RecordParams = Type.Object({ kind: ClientKindSchema, id: BusinessId })
+export const IdParams = Type.Object({ id: BusinessId })
+export const IndexParams = Type.Object({ index: DecimalInteger })
+export const HeightParams = Type.Object({ height: DecimalInteger })
+export const UsccParams = Type.Object({ uscc: Uscc })
