@@ -3,7 +3,12 @@ import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
 
-async function metricsPlugin(app: FastifyInstance): Promise<void> {
+export interface MetricsOptions {
+  /** 'private': only auditor and admin tokens read /metrics (its counters describe the business). */
+  visibility: 'public' | 'private'
+}
+
+async function metricsPlugin(app: FastifyInstance, opts: MetricsOptions): Promise<void> {
   const registry = new Registry()
   collectDefaultMetrics({ register: registry })
   const log = app.ledger.log
@@ -29,6 +34,7 @@ async function metricsPlugin(app: FastifyInstance): Promise<void> {
     requests.inc({ route: request.routeOptions.url ?? 'unknown', status: String(reply.statusCode) })
   })
   app.get('/metrics', {
+    config: opts.visibility === 'private' ? { roles: ['auditor', 'admin'] as const } : {},
     schema: {
       summary: 'Prometheus metrics: appends by outcome, block sizes, commit latency, tree size', tags: ['health'],
       response: { 200: { description: 'Prometheus text exposition format', content: { 'text/plain': { schema: { type: 'string' } } } } },
