@@ -2,6 +2,7 @@
 // `config: { roles: [...] }`. Verified tokens are cached until they expire, so signature
 // checks are not what limits throughput.
 import fp from 'fastify-plugin'
+import { unsafeTextReason } from '../chain/text-rules.ts'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { createHash } from 'node:crypto'
 import { createRemoteJWKSet, decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose'
@@ -107,8 +108,8 @@ async function authPlugin(app: FastifyInstance, opts: AuthOptions): Promise<void
     }
     // The subject becomes the statement's submitter: it must be printable, bounded text.
     if (typeof payload.sub !== 'string' || payload.sub.length === 0 || payload.sub.length > 256 ||
-        !payload.sub.isWellFormed() || /[\u0000-\u001f\u007f]/.test(payload.sub)) {
-      return refuse(key, 'token subject must be 1–256 printable characters')
+        /[\t\n\r]/.test(payload.sub) || unsafeTextReason(payload.sub) !== null) {
+      return refuse(key, 'token subject must be 1–256 printable characters (no control, bidi or invisible formatting characters)')
     }
     const roles = Array.isArray(payload.roles) ? payload.roles.filter((r): r is Role => (ROLES as readonly unknown[]).includes(r)) : []
     const principal: Principal = { sub: String(payload.sub), roles }

@@ -8,6 +8,7 @@ import { makeOwnerOnlyDir } from './make-dirs.ts'
 import errors, { answerClientError, sendProblemReply } from '../plugins/errors.ts'
 import clientGuard from '../plugins/client-guard.ts'
 import bodyEncoding from '../plugins/body-encoding.ts'
+import jsonBody from '../plugins/json-body.ts'
 import shutdown from '../plugins/shutdown.ts'
 import auth from '../plugins/auth.ts'
 import ledger from '../plugins/ledger.ts'
@@ -58,6 +59,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   // Every body this API takes is JSON. Fastify also parses text/plain by default, which
   // made a text/plain body a 400 "must be a JSON object" where text/xml is a 415.
   app.removeContentTypeParser('text/plain')
+  await app.register(jsonBody)
   await app.register(errors)
   await app.register(shutdown)
   // Before auth: a flood of refused requests from one address stops costing signature checks.
