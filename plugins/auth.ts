@@ -2,8 +2,10 @@
 // `config: { roles: [...] }`. Verified tokens are cached until they expire, so signature
 // checks are not what limits throughput.
 import fp from 'fastify-plugin'
+import { unsafeTextReason } from '../chain/text-rules.ts'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose'
+import { createHash } from 'node:crypto'
+import { createRemoteJWKSet, decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose'
 import { ProblemError } from './problems.ts'
 
 export const ROLES = ['submitter', 'auditor', 'court', 'admin'] as const
@@ -20,6 +22,10 @@ export interface AuthOptions {
   /** Production: a JWKS URL. Dev: the local public key. */
   jwksUrl?: string
   devKey?: CryptoKey
+  /** Key id of the dev key, to tell a token made with another DATA_DIR's key apart. */
+  devKeyId?: string
+  /** Longest token lifetime accepted, from now to its `exp` (seconds). */
+  maxTokenTtlSeconds: number
 }
 
 declare module 'fastify' {
@@ -39,6 +45,16 @@ const CACHE_LIMIT = 10_000
 // well-formed but badly signed token costs a signature check per request (the rate
 // limit runs after auth, per verified subject, so it cannot stop that flood).
 const FAILURE_TTL_MS = 30_000
+// Real JWTs are well under 2 KiB; a longer one is refused before any parsing.
+export const MAX_TOKEN_BYTES = 8 * 1024
+
+/**
+ * Caches are keyed by a digest of the token, never the token itself: 10,000 distinct
+ * 15 KB junk tokens once pinned 150 MB of heap as cache keys; a digest is 43 bytes.
+ */
+function tokenDigest(token: string): string {
+  return createHash('sha256').update(token).digest('base64url')
+}
 
 async function authPlugin(app: FastifyInstance, opts: AuthOptions): Promise<void> {
   const getKey: CryptoKey | JWTVerifyGetKey = opts.jwksUrl
@@ -47,22 +63,29 @@ async function authPlugin(app: FastifyInstance, opts: AuthOptions): Promise<void
   const algorithms = opts.jwksUrl ? JWKS_ALGORITHMS : DEV_ALGORITHMS
   const cache = new Map<string, { principal: Principal; expiresAt: number }>()
   const refused = new Map<string, { detail: string; until: number }>()
-  const refuse = (token: string, detail: string): never => {
-    if (refused.size >= CACHE_LIMIT) refused.delete(refused.keys().next().value!)
-    refused.set(token, { detail, until: Date.now() + FAILURE_TTL_MS })
+  const refuse = (key: string, detail: string): never => {
+    const now = Date.now()
+    // Entries share one lifetime, so insertion order is expiry order: drop the stale head.
+    for (const [k, v] of refused) {
+      if (v.until > now && refused.size < CACHE_LIMIT) break
+      refused.delete(k)
+    }
+    refused.set(key, { detail, until: now + FAILURE_TTL_MS })
     throw new ProblemError('unauthorized', detail)
   }
 
   async function verify(token: string): Promise<Principal> {
-    const hit = cache.get(token)
+    if (token.length > MAX_TOKEN_BYTES) throw new ProblemError('unauthorized', `token is longer than ${MAX_TOKEN_BYTES} bytes`)
+    const key = tokenDigest(token)
+    const hit = cache.get(key)
     if (hit) {
       if (hit.expiresAt > Date.now()) return hit.principal
-      cache.delete(token)
+      cache.delete(key)
     }
-    const miss = refused.get(token)
+    const miss = refused.get(key)
     if (miss) {
       if (miss.until > Date.now()) throw new ProblemError('unauthorized', miss.detail)
-      refused.delete(token)
+      refused.delete(key)
     }
     let payload: JWTPayload
     try {
@@ -77,19 +100,41 @@ async function authPlugin(app: FastifyInstance, opts: AuthOptions): Promise<void
       const final = e instanceof joseErrors.JWSSignatureVerificationFailed || e instanceof joseErrors.JWTExpired ||
         e instanceof joseErrors.JWSInvalid || e instanceof joseErrors.JWTInvalid || e instanceof joseErrors.JOSEAlgNotAllowed ||
         (e instanceof joseErrors.JWTClaimValidationFailed && e.claim !== 'nbf')
-      if (final) return refuse(token, tokenFailure(e))
-      throw new ProblemError('unauthorized', tokenFailure(e))
+      const detail = tokenFailure(e) + otherDevKey(token)
+      if (final) return refuse(key, detail)
+      throw new ProblemError('unauthorized', detail)
+    }
+    const ttl = (payload.exp ?? 0) - Math.floor(Date.now() / 1000)
+    if (ttl > opts.maxTokenTtlSeconds) {
+      return refuse(key, `token lives ${ttl} s more; this ledger accepts at most ${opts.maxTokenTtlSeconds} s (AUTH_MAX_TOKEN_TTL)`)
     }
     // The subject becomes the statement's submitter: it must be printable, bounded text.
     if (typeof payload.sub !== 'string' || payload.sub.length === 0 || payload.sub.length > 256 ||
-        !payload.sub.isWellFormed() || /[\u0000-\u001f\u007f]/.test(payload.sub)) {
-      return refuse(token, 'token subject must be 1–256 printable characters')
+        /[\t\n\r]/.test(payload.sub) || unsafeTextReason(payload.sub) !== null) {
+      return refuse(key, 'token subject must be 1–256 printable characters (no control, bidi or invisible formatting characters)')
     }
     const roles = Array.isArray(payload.roles) ? payload.roles.filter((r): r is Role => (ROLES as readonly unknown[]).includes(r)) : []
     const principal: Principal = { sub: String(payload.sub), roles }
     if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!)
-    cache.set(token, { principal, expiresAt: (payload.exp ?? 0) * 1000 })
+    cache.set(key, { principal, expiresAt: (payload.exp ?? 0) * 1000 })
     return principal
+  }
+
+  /**
+   * In dev mode the commonest bad signature is a token minted with another DATA_DIR's
+   * key (the `token` command makes a key where none is): say so instead of only "invalid".
+   */
+  function otherDevKey(token: string): string {
+    if (opts.jwksUrl || !opts.devKeyId) return ''
+    let kid: unknown
+    try {
+      kid = decodeProtectedHeader(token).kid
+    } catch {
+      return ''
+    }
+    return typeof kid === 'string' && kid !== opts.devKeyId && kid.length <= 64
+      ? ` (it was made with dev key ${JSON.stringify(kid)}, this server's dev key is "${opts.devKeyId}": was the token made with another DATA_DIR?)`
+      : ''
   }
 
   app.decorateRequest('principal', null)

@@ -1,5 +1,6 @@
 // One place that shapes every error as RFC 9457 application/problem+json. Handlers throw;
 // nothing else formats an error reply, and no stack trace ever leaves the process.
+import type { Socket } from 'node:net'
 import fp from 'fastify-plugin'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { ProblemError, problemBody, type ProblemSlug } from './problems.ts'
@@ -39,6 +40,26 @@ function classify(err: FastifyError): { slug: ProblemSlug; detail?: string; ext?
 export function sendProblemReply(reply: FastifyReply, request: FastifyRequest, slug: ProblemSlug, detail?: string, ext?: Record<string, unknown>): FastifyReply {
   const body = problemBody(slug, detail, request.url.split('?')[0], ext)
   return reply.code(body.status).type('application/problem+json').send(body)
+}
+
+/**
+ * Fastify's clientErrorHandler: Node refused the bytes before any request existed
+ * (headers too large, Content-Length together with Transfer-Encoding, a malformed request
+ * line). Same RFC 9457 shape as every other refusal, then the connection closes, since
+ * what follows on it cannot be trusted to be a request boundary.
+ */
+export function answerClientError(err: NodeJS.ErrnoException, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return
+  const [slug, detail]: [ProblemSlug, string] =
+    err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? ['request-timeout', 'the request was not received in time']
+      : err.code === 'HPE_HEADER_OVERFLOW' ? ['headers-too-large', 'the request headers exceed the allowed size']
+        : ['validation', 'the request is not well-formed HTTP/1.1']
+  const body = JSON.stringify(problemBody(slug, detail))
+  if (socket.writable) {
+    const status = problemBody(slug).status
+    socket.write(`HTTP/1.1 ${status} ${problemBody(slug).title}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`)
+  }
+  socket.destroy()
 }
 
 async function errorsPlugin(app: FastifyInstance): Promise<void> {

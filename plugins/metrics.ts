@@ -7,6 +7,8 @@ import type { Log } from '../chain/log.ts'
 export interface MetricsOptions {
   /** The log whose size, height and block commits are exported. */
   log: Pick<Log, 'size' | 'height' | 'onBlock'>
+  /** 'private': only auditor and admin tokens read /metrics (its counters describe the business). */
+  visibility: 'public' | 'private'
 }
 
 async function metricsPlugin(app: FastifyInstance, opts: MetricsOptions): Promise<void> {
@@ -35,6 +37,7 @@ async function metricsPlugin(app: FastifyInstance, opts: MetricsOptions): Promis
     requests.inc({ route: request.routeOptions.url ?? 'unknown', status: String(reply.statusCode) })
   })
   app.get('/metrics', {
+    config: opts.visibility === 'private' ? { roles: ['auditor', 'admin'] as const } : {},
     schema: {
       summary: 'Prometheus metrics: appends by outcome, block sizes, commit latency, tree size', tags: ['health'],
       response: { 200: { description: 'Prometheus text exposition format', content: { 'text/plain': { schema: { type: 'string' } } } } },

@@ -4,8 +4,11 @@ import { join } from 'node:path'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import type { Config } from './config.ts'
 import { loadCheckpointKeys, loadTokenKey } from './keys.ts'
-import { makeDirs } from './make-dirs.ts'
-import errors, { sendProblemReply } from '../plugins/errors.ts'
+import { makeOwnerOnlyDir } from './make-dirs.ts'
+import errors, { answerClientError, sendProblemReply } from '../plugins/errors.ts'
+import clientGuard from '../plugins/client-guard.ts'
+import bodyEncoding from '../plugins/body-encoding.ts'
+import jsonBody from '../plugins/json-body.ts'
 import shutdown from '../plugins/shutdown.ts'
 import auth from '../plugins/auth.ts'
 import metrics from '../plugins/metrics.ts'
@@ -31,9 +34,9 @@ export function storePath(dataDir: string): string {
 }
 
 export async function buildApp(config: Config, opts: BuildOptions = {}): Promise<FastifyInstance> {
-  makeDirs(config.dataDir)
+  makeOwnerOnlyDir(config.dataDir)
   const keys = loadCheckpointKeys(config.dataDir, config.origin, true)
-  const devKey = config.auth.jwksUrl ? undefined : (await loadTokenKey(config.dataDir, true)).publicKey
+  const tokenKey = config.auth.jwksUrl ? undefined : await loadTokenKey(config.dataDir, true)
 
   const app = Fastify({
     logger: opts.logger ?? false,
@@ -48,17 +51,28 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     // The router's default of 100 characters would refuse valid 128-character business
     // ids (and 151-character redaction ids) in /v1/records/:kind/:id and friends.
     routerOptions: { maxParamLength: 256 },
+    trustProxy: config.trustProxy,
+    // Node's own refusals (oversized headers, Content-Length with Transfer-Encoding, …)
+    // answer before Fastify sees a request: problem+json there too.
+    clientErrorHandler: answerClientError,
   })
   // Every body this API takes is JSON. Fastify also parses text/plain by default, which
   // made a text/plain body a 400 "must be a JSON object" where text/xml is a 415.
   app.removeContentTypeParser('text/plain')
+  await app.register(jsonBody)
   await app.register(errors)
   await app.register(shutdown)
-  await app.register(auth, { issuer: config.auth.issuer, audience: config.auth.audience, jwksUrl: config.auth.jwksUrl, devKey })
+  // Before auth: a flood of refused requests from one address stops costing signature checks.
+  await app.register(clientGuard, { refusedMax: config.rateLimit.refusedMax, windowMs: config.rateLimit.windowMs })
+  await app.register(bodyEncoding)
+  await app.register(auth, {
+    issuer: config.auth.issuer, audience: config.auth.audience, jwksUrl: config.auth.jwksUrl,
+    devKey: tokenKey?.publicKey, devKeyId: tokenKey?.kid, maxTokenTtlSeconds: config.auth.maxTokenTtlSeconds,
+  })
   await app.register(ledger, { storePath: storePath(config.dataDir), origin: config.origin, keys })
   await app.register(security, { rateLimit: config.rateLimit })
   await app.register(docs)
-  await app.register(metrics, { log: app.ledger.log })
+  await app.register(metrics, { log: app.ledger.log, visibility: config.metrics })
   await app.register(healthRoutes)
   await app.register(proofRoutes)
   await app.register(recordRoutes)

@@ -1,10 +1,16 @@
 // `evidence-ledger …`: the service and the tools around it (docs/formats.md).
 import { Command, InvalidArgumentError } from 'commander'
 import { loadConfig } from './config.ts'
-import { loadCheckpointKeys, loadTokenKey, rotateCheckpointKey } from './keys.ts'
+import { existsSync } from 'node:fs'
+import { loadCheckpointKeys, loadTokenKey, rotateCheckpointKey, tokenKeyPath } from './keys.ts'
 import { ROLES, type Role } from '../plugins/auth.ts'
 import { mintToken, parseTtl } from './tokens.ts'
 import { describeStartupError } from './startup-errors.ts'
+
+// Everything this process creates (LevelDB tables and logs, exports, keys) holds records
+// or secrets: owner-only, whatever the shell's umask. The data directory itself is made
+// (and tightened) to 0700 by the app.
+process.umask(0o077)
 
 const program = new Command()
 program
@@ -30,9 +36,14 @@ program.command('token')
   .action(async (o: { role: Role[]; sub: string; ttl: string }) => {
     const config = loadConfig()
     if (config.auth.jwksUrl) fail('AUTH_JWKS_URL is set: tokens come from your identity provider, not from this command')
+    const ttlSeconds = parseTtl(o.ttl, config.auth.maxTokenTtlSeconds)
+    const existed = existsSync(tokenKeyPath(config.dataDir))
     const key = await loadTokenKey(config.dataDir, true)
+    // A token minted with a fresh key is useless to a server that runs on another
+    // DATA_DIR; say where the key is, on stderr so scripts still read only the token.
+    if (!existed) console.error(`evidence-ledger: no dev token key in ${config.dataDir}; made one at ${tokenKeyPath(config.dataDir)} (a server must use DATA_DIR=${config.dataDir} to accept this token)`)
     const token = await mintToken(key, {
-      roles: o.role, sub: o.sub, ttlSeconds: parseTtl(o.ttl), issuer: config.auth.issuer, audience: config.auth.audience,
+      roles: o.role, sub: o.sub, ttlSeconds, issuer: config.auth.issuer, audience: config.auth.audience,
     })
     process.stdout.write(token + '\n')
   })

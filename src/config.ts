@@ -12,8 +12,19 @@ export interface Config {
     jwksUrl?: string
     issuer: string
     audience: string
+    /** Longest token lifetime accepted (seconds from now to `exp`); the CLI caps --ttl by it. */
+    maxTokenTtlSeconds: number
   }
-  rateLimit: { max: number; windowMs: number }
+  rateLimit: {
+    max: number
+    windowMs: number
+    /** Refused requests (401/403/404/429) one client address may cause per window before it is cut off, before auth. */
+    refusedMax: number
+  }
+  /** Fastify's trustProxy: which proxies' X-Forwarded-For is believed (false: none). */
+  trustProxy: boolean | string
+  /** Who may read /metrics: everyone, or only auditor/admin tokens. */
+  metrics: 'public' | 'private'
   bodyLimit: number
 }
 
@@ -46,13 +57,51 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       jwksUrl,
       issuer: env.AUTH_ISSUER || DEV_ISSUER,
       audience: env.AUTH_AUDIENCE || DEFAULT_AUDIENCE,
+      maxTokenTtlSeconds: durationVar(env, 'AUTH_MAX_TOKEN_TTL', 30 * 86400),
     },
     rateLimit: {
       max: intVar(env, 'RATE_LIMIT_MAX', 60_000, 1, Number.MAX_SAFE_INTEGER),
       windowMs: intVar(env, 'RATE_LIMIT_WINDOW_MS', 60_000, 1, Number.MAX_SAFE_INTEGER),
+      refusedMax: intVar(env, 'RATE_LIMIT_REFUSED_MAX', 1_000, 1, Number.MAX_SAFE_INTEGER),
     },
+    trustProxy: trustProxyVar(env.TRUST_PROXY),
+    // Production (an identity provider configured) keeps operational detail private unless asked.
+    metrics: choiceVar(env, 'METRICS', jwksUrl ? 'private' : 'public', ['public', 'private'] as const),
     bodyLimit: intVar(env, 'BODY_LIMIT', 4 * 1024 * 1024, 1024, 64 * 1024 * 1024),
   }
+}
+
+/** Seconds, or a number with s, m, h or d ("30d"), as the CLI's --ttl takes it. */
+export function parseDuration(text: string): number {
+  const m = /^([1-9][0-9]{0,8})([smhd]?)$/.exec(text.trim())
+  if (!m) throw new RangeError(`must look like 900, 15m, 12h or 30d; got "${text}"`)
+  const mult = { '': 1, s: 1, m: 60, h: 3600, d: 86400 }[m[2] as '' | 's' | 'm' | 'h' | 'd']
+  return Number(m[1]) * mult
+}
+
+function durationVar(env: NodeJS.ProcessEnv, name: string, dflt: number): number {
+  const raw = env[name]
+  if (raw === undefined || raw === '') return dflt
+  try {
+    return parseDuration(raw)
+  } catch (e) {
+    throw new ConfigError(`${name} ${(e as Error).message}`)
+  }
+}
+
+function choiceVar<T extends string>(env: NodeJS.ProcessEnv, name: string, dflt: T, choices: readonly T[]): T {
+  const raw = env[name]
+  if (raw === undefined || raw === '') return dflt
+  if (!(choices as readonly string[]).includes(raw)) throw new ConfigError(`${name} must be one of ${choices.join(', ')}, got "${raw}"`)
+  return raw as T
+}
+
+/** "true" trusts every proxy (only behind one you run); otherwise a list of addresses/CIDRs. */
+function trustProxyVar(raw: string | undefined): boolean | string {
+  if (raw === undefined || raw === '' || raw === 'false') return false
+  if (raw === 'true') return true
+  if (!/^[0-9a-fA-F:.,/ ]+$/.test(raw)) throw new ConfigError(`TRUST_PROXY must be true, false or a comma-separated list of proxy addresses, got "${raw}"`)
+  return raw
 }
 
 function intVar(env: NodeJS.ProcessEnv, name: string, dflt: number, min: number, max: number): number {

@@ -1,12 +1,13 @@
 // Key material kept in DATA_DIR/keys, all files mode 0600. The checkpoint signing key and
 // the dev token key are separate: leaking a token key must never let anyone sign the log.
-import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { exportJWK, generateKeyPair, importJWK, type JWK } from 'jose'
 import { generateSigner, parseSkey } from '../chain/checkpoint.ts'
 import type { CheckpointKeys } from '../chain/checkpoint-keys.ts'
 import { parseVkey } from '../chain/note.ts'
 import { makeDirs } from './make-dirs.ts'
+import { ConfigError } from './config.ts'
 
 export function keysDir(dataDir: string): string {
   return join(dataDir, 'keys')
@@ -20,6 +21,17 @@ function writeSecret(path: string, text: string): void {
   renameSync(tmp, path)
 }
 
+/**
+ * A key file others can read is a key others may have copied: refuse to use it rather
+ * than sign with it (ssh refuses such a private key the same way).
+ */
+function refuseShared(path: string, what: string): void {
+  const mode = statSync(path).mode & 0o777
+  if ((mode & 0o077) !== 0) {
+    throw new ConfigError(`the ${what} ${path} is readable by other users (mode ${mode.toString(8).padStart(4, '0')}); run: chmod 600 ${path}`)
+  }
+}
+
 export function loadCheckpointKeys(dataDir: string, origin: string, create: boolean): CheckpointKeys {
   const dir = keysDir(dataDir)
   const skeyPath = join(dir, 'checkpoint.skey')
@@ -29,6 +41,7 @@ export function loadCheckpointKeys(dataDir: string, origin: string, create: bool
     makeDirs(dir, 0o700)
     writeSecret(skeyPath, generateSigner(origin).skey + '\n')
   }
+  refuseShared(skeyPath, 'checkpoint signing key')
   const signer = parseSkey(readFileSync(skeyPath, 'utf8'))
   const retired = existsSync(retiredPath)
     ? readFileSync(retiredPath, 'utf8').split('\n').map((l) => l.trim()).filter(Boolean)
@@ -56,9 +69,13 @@ export interface TokenKey {
 export const TOKEN_ALG = 'EdDSA'
 
 /** The dev-mode JWT key (Ed25519), generated on first use. */
+export function tokenKeyPath(dataDir: string): string {
+  return join(keysDir(dataDir), 'token-key.jwk.json')
+}
+
 export async function loadTokenKey(dataDir: string, create: boolean): Promise<TokenKey> {
   const dir = keysDir(dataDir)
-  const path = join(dir, 'token-key.jwk.json')
+  const path = tokenKeyPath(dataDir)
   if (!existsSync(path)) {
     if (!create) throw new Error(`no dev token key at ${path}`)
     makeDirs(dir, 0o700)
@@ -68,6 +85,7 @@ export async function loadTokenKey(dataDir: string, create: boolean): Promise<To
     jwk.alg = TOKEN_ALG
     writeSecret(path, JSON.stringify(jwk) + '\n')
   }
+  refuseShared(path, 'dev token key')
   const jwk = JSON.parse(readFileSync(path, 'utf8')) as JWK
   const privateKey = (await importJWK(jwk, TOKEN_ALG)) as CryptoKey
   const { d: _d, ...pub } = jwk

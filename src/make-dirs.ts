@@ -3,7 +3,7 @@
 // ENOENT although the parent exists, and the recursive walk retries forever), so
 // DATA_DIR=/proc/x hung the service instead of failing. One plain mkdir per level turns
 // every such case into an ordinary error carrying its code and path.
-import { mkdirSync, realpathSync, statSync } from 'node:fs'
+import { chmodSync, mkdirSync, realpathSync, statSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { ConfigError } from './config.ts'
 
@@ -42,4 +42,14 @@ export function makeDirs(path: string, mode?: number): void {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || !statSync(p).isDirectory()) throw e
     }
   }
+}
+
+/**
+ * A directory only its owner may enter: made 0700, and tightened to 0700 if an earlier
+ * version left it 0755 — its files hold records, and a directory others cannot enter
+ * keeps them out even where an old table file is still 0644.
+ */
+export function makeOwnerOnlyDir(path: string): void {
+  makeDirs(path, 0o700)
+  if ((statSync(path).mode & 0o077) !== 0) chmodSync(path, 0o700)
 }

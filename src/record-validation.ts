@@ -1,6 +1,7 @@
 // Checks one record body against its kind's schema, then what JSON Schema cannot say (USCC
 // check character, real dates, well-formed text, rules across fields). Errors name the
 // exact field, so the body is dispatched on kind and mode before the schema runs.
+import { unsafeTextReason } from '../chain/text-rules.ts'
 import type { TSchema } from '@sinclair/typebox'
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler'
 import { CLIENT_KINDS, isValidUscc, type ClientKind } from '../chain/statement.ts'
@@ -27,7 +28,7 @@ export function validateRecordBody(input: unknown): BodyCheck {
   if (!kindChecker.Check(body.kind)) return fail(`kind must be one of ${KIND_LIST}`)
   const kind = body.kind
   const badText = findBadText(body)
-  if (badText) return fail(`${badText}: text must be well-formed Unicode without NUL or control characters`)
+  if (badText) return fail(`${badText}; text must be well-formed Unicode without control, bidi or other invisible formatting characters`)
   if ('record' in body) {
     const extra = Object.keys(body).filter((k) => k !== 'kind' && k !== 'record')
     if (extra.length > 0) return fail(`unexpected field ${extra[0]} next to record`)
@@ -75,13 +76,13 @@ function checkRecordSemantics(kind: ClientKind, r: Record<string, unknown>): str
   return spec.rule?.(r) ?? null
 }
 
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/
-
-/** Path of the first string that is not well-formed or carries control characters. */
+/** Path and reason of the first string (or key) a person could be misled by (chain/text-rules.ts). */
 function findBadText(v: unknown, path = 'body', depth = 0): string | null {
   if (depth > 8) return null // schemas bound depth; deeper values fail validation anyway
-  if (typeof v === 'string') return !v.isWellFormed() || CONTROL.test(v) ? path : null
+  if (typeof v === 'string') {
+    const why = unsafeTextReason(v)
+    return why ? `${path}: ${why}` : null
+  }
   if (Array.isArray(v)) {
     for (let i = 0; i < v.length && i < 1000; i++) {
       const bad = findBadText(v[i], `${path}[${i}]`, depth + 1)
@@ -91,7 +92,8 @@ function findBadText(v: unknown, path = 'body', depth = 0): string | null {
   }
   if (typeof v === 'object' && v !== null) {
     for (const [k, x] of Object.entries(v)) {
-      if (!k.isWellFormed() || CONTROL.test(k)) return `${path} key`
+      const why = unsafeTextReason(k)
+      if (why) return `${path} key: ${why}`
       const bad = findBadText(x, `${path}.${k}`, depth + 1)
       if (bad) return bad
     }

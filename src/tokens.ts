@@ -2,6 +2,7 @@
 import { SignJWT } from 'jose'
 import type { Role } from '../plugins/auth.ts'
 import { TOKEN_ALG, type TokenKey } from './keys.ts'
+import { parseDuration } from './config.ts'
 
 export interface MintOptions {
   roles: Role[]
@@ -22,10 +23,14 @@ export function mintToken(key: TokenKey, o: MintOptions): Promise<string> {
     .sign(key.privateKey)
 }
 
-/** "90s", "15m", "12h", "30d" or plain seconds. */
-export function parseTtl(text: string): number {
-  const m = /^([1-9][0-9]{0,8})([smhd]?)$/.exec(text.trim())
-  if (!m) throw new RangeError(`ttl must look like 900, 15m, 12h or 30d; got "${text}"`)
-  const mult = { '': 1, s: 1, m: 60, h: 3600, d: 86400 }[m[2] as '' | 's' | 'm' | 'h' | 'd']
-  return Number(m[1]) * mult
+/** "90s", "15m", "12h", "30d" or plain seconds, at most `max` seconds. */
+export function parseTtl(text: string, max = Number.MAX_SAFE_INTEGER): number {
+  let ttl: number
+  try {
+    ttl = parseDuration(text)
+  } catch (e) {
+    throw new RangeError(`ttl ${(e as Error).message}`)
+  }
+  if (ttl > max) throw new RangeError(`ttl ${text} is longer than this ledger accepts (${max} s, AUTH_MAX_TOKEN_TTL)`)
+  return ttl
 }

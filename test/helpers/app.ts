@@ -17,7 +17,7 @@ export interface TestApp {
 
 export async function makeApp(t: Test, env: NodeJS.ProcessEnv = {}): Promise<TestApp> {
   const dataDir = env.DATA_DIR ?? tempDir(t, 'el-app-')
-  const config = loadConfig({ LEDGER_ORIGIN: 'test.example/ledger', RATE_LIMIT_MAX: '1000000', ...env, DATA_DIR: dataDir })
+  const config = loadConfig({ LEDGER_ORIGIN: 'test.example/ledger', RATE_LIMIT_MAX: '1000000', RATE_LIMIT_REFUSED_MAX: '1000000', ...env, DATA_DIR: dataDir })
   const app = await buildApp(config)
   t.teardown(() => app.close())
   const key = await loadTokenKey(dataDir, true)

@@ -31,7 +31,7 @@ t.test(`fuzz: ${RUNS} hostile requests — never a 5xx, always problem+json, not
   ]
 
   const weird = fc.oneof(
-    fc.constantFrom('\ud800', '\udfff', 'a\u0000b', '\u202eevil\u202c', '\u200b', '𝒳', '../../etc/passwd', '%2e%2e%2f', '..\\..\\', ' ', '', '\n', 'NaN', '1e309', '-0', '0x10'),
+    fc.constantFrom('\ud800', '\udfff', 'a\u0000b', '\u202eevil\u202c', '\u200b', '𝒳', '\u2066x\u2069', '\u0085', '\u009b', '\ufeff', '\u2028', '\u2029', '\ufdd0', '\uffff', '\u{10fffe}', '../../etc/passwd', '%2e%2e%2f', '..\\..\\', ' ', '', '\n', 'NaN', '1e309', '-0', '0x10'),
     fc.string({ unit: 'binary', maxLength: 40 }),
     fc.string({ maxLength: 5000 }).map((x) => x.repeat(3)),
   )
@@ -51,8 +51,18 @@ t.test(`fuzz: ${RUNS} hostile requests — never a 5xx, always problem+json, not
     base[field] = value
     return { kind, record: base }
   })
+  // Ill-formed UTF-8 spliced into an otherwise valid body: overlong, encoded surrogate,
+  // stray continuation, truncated, beyond U+10FFFF, invalid lead bytes.
+  const badUtf8 = fc.constantFrom([0xc0, 0xaf], [0xe0, 0x80, 0x80], [0xed, 0xa0, 0x80], [0x80], [0xe4, 0xb8], [0xf4, 0x90, 0x80, 0x80], [0xff], [0xc1, 0xbf])
+  const badBytes = fc.tuple(mutatedRecord, badUtf8, fc.nat()).map(([v, bad, at]) => {
+    const text = Buffer.from(JSON.stringify(v))
+    const quote = [...text.keys()].filter((i) => text[i] === 0x22)
+    const i = quote.length > 0 ? quote[at % quote.length] + 1 : 0
+    return Buffer.concat([text.subarray(0, i), Buffer.from(bad), text.subarray(i)])
+  })
   const body = fc.oneof(
     jsonish.map((v) => { try { return JSON.stringify(v) } catch { return '{}' } }),
+    badBytes,
     mutatedRecord.map((v) => JSON.stringify(v)),
     mutatedRecord.map((v) => JSON.stringify({ records: [v, v] })),
     fc.constantFrom('{', '{"kind":', '[1,2', '{"a":1}}', 'null', '"str"', '\u0000', '{"kind":"evidence","record":{"evidenceId":"\\ud800"}}', '{"kind":"evidence","id":"x","subject":"' + uscc(1) + '","commitment":"sha256:' + 'a'.repeat(64) + '","extra":1}'),
@@ -108,7 +118,10 @@ t.test(`fuzz: ${RUNS} hostile requests — never a 5xx, always problem+json, not
       if (!p.type.startsWith('urn:evidence-ledger:problem:') || p.status !== res.statusCode) throw new Error(`bad problem body ${res.body.slice(0, 200)}`)
       if (/\bat .*\.(ts|js):\d+/.test(res.body)) throw new Error('stack trace in a response')
       if (app.ledger.log.size !== before) throw new Error(`${r.method} ${r.url} was rejected with ${res.statusCode} but the tree grew`)
-    } else served++
+    } else {
+      served++
+      if (Buffer.isBuffer(r.body) && app.ledger.log.size !== before) throw new Error(`${r.method} ${r.url}: a body of ill-formed UTF-8 was notarized`)
+    }
   }), { numRuns: RUNS })
   t.equal(count, RUNS, `${count} requests sent`)
   t.comment(`status counts: ${[...statuses].sort((a, b) => a[0] - b[0]).map(([s, n]) => `${s}×${n}`).join(' ')}`)

@@ -1,0 +1,45 @@
+// Crypto-shredding: a payload sealed under a vault key opens only at its own index and
+// only until the key is shredded; a shredded key is gone from every file of the vault.
+import t from 'tap'
+import { readFileSync } from 'node:fs'
+import { PayloadVault, vaultFiles } from '../../chain/payload-vault.ts'
+import { openPayload, payloadKeyId, sealPayload } from '../../chain/payload-cipher.ts'
+import { tempDir } from '../helpers/fixtures.ts'
+
+const plain = new TextEncoder().encode('{"record":{"name":"郑州独一无二科技有限公司"},"salt":"c2FsdA=="}')
+
+t.test('a sealed payload opens at its index with its key, and not elsewhere or after tampering', async (t) => {
+  const vault = await PayloadVault.open(tempDir(t), 0)
+  t.teardown(() => vault.close())
+  const { id, key } = await vault.take()
+  const row = sealPayload(plain, 41, id, key)
+  t.equal(payloadKeyId(row), id)
+  t.same(openPayload(row, 41, (await vault.key(id))!), plain)
+  t.throws(() => openPayload(row, 42, key), 'another index does not open')
+  const flipped = row.slice()
+  flipped[30] ^= 1
+  t.throws(() => openPayload(flipped, 41, key), 'a flipped bit does not open')
+  t.equal(payloadKeyId(new TextEncoder().encode('{"record":1}')), null, 'a row from before encryption is recognised')
+  t.notOk(Buffer.from(row).includes(Buffer.from('郑州独一无二')), 'the row holds no plaintext')
+})
+
+t.test('keys are durable before they are handed out, survive a reopen, and a shredded key leaves no trace in any vault file', async (t) => {
+  const dir = tempDir(t)
+  let vault = await PayloadVault.open(dir, 0)
+  const taken = []
+  for (let i = 0; i < 3000; i++) taken.push(await vault.take())
+  t.equal(vault.next, 3000)
+  await vault.close()
+  vault = await PayloadVault.open(dir, 3000)
+  t.teardown(() => vault.close())
+  for (const k of [taken[0], taken[1500], taken[2999]]) t.same(await vault.key(k.id), k.key, `key ${k.id} read back after reopen`)
+  const victim = taken[1234]
+  await vault.shred([victim.id])
+  t.equal(await vault.key(victim.id), undefined, 'a shredded key is gone')
+  const files = vaultFiles(dir)
+  t.ok(files.length >= 1)
+  for (const f of files) t.notOk(readFileSync(f).includes(Buffer.from(victim.key)), `${f} holds no copy of the shredded key`)
+  t.same(await vault.key(taken[1235].id), taken[1235].key, 'its neighbour is untouched')
+  const next = await vault.take()
+  t.equal(next.id, 3000, 'ids continue where the log left off')
+})
