@@ -147,7 +147,7 @@ exports[`test/http/response-bytes.test.ts > TAP > representative responses keep 
 
 exports[`test/http/response-bytes.test.ts > TAP > representative responses keep their status, headers, key order and problem bytes > invalid: control character 1`] = `
 400 application/problem+json; charset=utf-8
-{"type":"urn:evidence-ledger:problem:validation","title":"Invalid request","status":400,"detail":"body.record.title: text must be well-formed Unicode without NUL or control characters","instance":"/v1/records"}
+{"type":"urn:evidence-ledger:problem:validation","title":"Invalid request","status":400,"detail":"body.record.title: U+0001 (control character) at character 1; text must be well-formed Unicode without control, bidi or other invisible formatting characters","instance":"/v1/records"}
 `
 
 exports[`test/http/response-bytes.test.ts > TAP > representative responses keep their status, headers, key order and problem bytes > invalid: extra field next to record 1`] = `
