@@ -14,12 +14,12 @@ import { parseNote } from '../../chain/note.ts'
 import { checkCosignatures, parseCosignerVkey, type CosignerKey } from '../../chain/cosignature.ts'
 import { parsePolicy } from '../../chain/policy.ts'
 import { verifyWitnessedCheckpoint } from '../../chain/witnessed-checkpoint.ts'
-import { CLI, waitExit } from '../../scripts/server-process.ts'
+import { CLI, startServer, waitExit } from '../../scripts/server-process.ts'
 import { MemoryNodes } from '../helpers/memory-nodes.ts'
 import { tempDir } from '../helpers/fixtures.ts'
-import { startWitness } from '../helpers/witness-process.ts'
 
 const run = promisify(execFile)
+const startWitness = (args: string[], env: NodeJS.ProcessEnv) => startServer(env, undefined, ['witness', ...args])
 const ORIGIN = 'ledger.test.example/log'
 const NAME = 'witness.bank.example/w1'
 const logKey = signerFromSeed(ORIGIN, sha256(utf8ToBytes('witness test log key')))
