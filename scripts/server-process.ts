@@ -21,9 +21,10 @@ export interface ServerProcess {
 }
 
 // Generous: a loaded 2-core CI machine can take long to start Node with the tsx loader.
-export async function startServer(env: NodeJS.ProcessEnv, timeoutMs = 60_000): Promise<ServerProcess> {
+// `args` picks the subcommand: `serve` by default, e.g. ['witness', '--name', …] for a witness.
+export async function startServer(env: NodeJS.ProcessEnv, timeoutMs = 60_000, args: readonly string[] = ['serve']): Promise<ServerProcess> {
   const port = Number(env.PORT ?? (await freePort()))
-  const child = spawn(process.execPath, [CLI, 'serve'], {
+  const child = spawn(process.execPath, [CLI, ...args], {
     env: { ...process.env, LOG_LEVEL: 'warn', HOST: '127.0.0.1', ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   })

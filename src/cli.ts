@@ -108,6 +108,26 @@ program.command('import')
     process.exitCode = await runImport(file, o)
   })
 
+const witness = program.command('witness')
+  .description('run an independent witness (tlog-witness cosigner) for one or more ledgers (env: PORT, HOST, DATA_DIR, LOG_LEVEL); see docs/witness.md')
+  .option('--name <key name>', 'this witness\'s key name, e.g. witness.bank.example/ledger (fixed at first start)')
+  .option('--log <vkey>', 'a ledger verifier key to witness (repeat for more ledgers or rotated keys)', (v: string, prev: string[] = []) => [...prev, v])
+  .option('--mirror <url>', 'also mirror the ledger\'s tiles from this URL (not implemented yet)')
+  .action(async (o: { name?: string; log?: string[]; mirror?: string }) => {
+    if (!o.name) fail('witness needs --name <key name>')
+    const { serveWitness } = await import('./witness/server.ts')
+    await serveWitness({ name: o.name, log: o.log ?? [], mirror: o.mirror })
+  })
+witness.command('vkey')
+  .description('print this witness\'s cosigner verifier key (C2SP vkey, type 0x04), creating the key with --name if there is none')
+  .option('--name <key name>', 'key name, needed only to create the key')
+  .action(async (o: { name?: string }) => {
+    const { loadCosigner } = await import('./witness/keys.ts')
+    // Commander hands options the parent also knows (--name) to the parent.
+    const name = o.name ?? witness.opts<{ name?: string }>().name
+    process.stdout.write(loadCosigner(loadConfig().dataDir, name).vkey + '\n')
+  })
+
 function fail(message: string): never {
   console.error(`evidence-ledger: ${message}`)
   process.exit(2)

@@ -1,0 +1,59 @@
+// `evidence-ledger witness`: opens the state, loads (or creates) the cosigner key and
+// listens. PORT, HOST, DATA_DIR and LOG_LEVEL as for `serve`. SIGTERM/SIGINT close cleanly;
+// kill -9 is safe too (state is synced before every reply).
+import { join } from 'node:path'
+import { parseVkey, type VerifierKey } from '../../chain/note.ts'
+import { ConfigError, loadConfig } from '../config.ts'
+import { makeDirs } from '../make-dirs.ts'
+import { buildWitnessApp } from './app.ts'
+import { loadCosigner } from './keys.ts'
+import { WitnessState } from './state.ts'
+import { Witness } from './witness.ts'
+import type { FastifyInstance } from 'fastify'
+
+export interface WitnessCommand {
+  name: string
+  log: string[]
+  mirror?: string
+}
+
+export function parseLogKeys(vkeys: readonly string[]): VerifierKey[] {
+  if (vkeys.length === 0) throw new ConfigError('give at least one --log <ledger vkey>')
+  return vkeys.map((v) => {
+    try {
+      return parseVkey(v)
+    } catch (e) {
+      throw new ConfigError(`--log ${v}: ${(e as Error).message}`)
+    }
+  })
+}
+
+export async function serveWitness(cmd: WitnessCommand): Promise<FastifyInstance> {
+  if (cmd.mirror !== undefined) throw new ConfigError('--mirror is not implemented yet: this witness can cosign but not yet mirror tiles')
+  const config = loadConfig()
+  const logs = parseLogKeys(cmd.log)
+  makeDirs(config.dataDir)
+  const cosigner = loadCosigner(config.dataDir, cmd.name)
+  const state = new WitnessState(join(config.dataDir, 'witness'))
+  await state.open()
+  const witness = new Witness({ cosigner, logs, state })
+  const app = await buildWitnessApp({ witness, logger: { level: config.logLevel } })
+  app.addHook('onClose', async () => state.close())
+  let stopping = false
+  const stop = (signal: string) => {
+    if (stopping) return
+    stopping = true
+    app.log.info({ signal }, 'closing')
+    app.close().then(() => process.exit(0), () => process.exit(1))
+  }
+  process.once('SIGTERM', () => stop('SIGTERM'))
+  process.once('SIGINT', () => stop('SIGINT'))
+  try {
+    await app.listen({ port: config.port, host: config.host })
+  } catch (e) {
+    await app.close().catch(() => undefined)
+    throw e
+  }
+  app.log.info({ vkey: cosigner.vkey, origins: witness.origins() }, 'witness ready')
+  return app
+}
