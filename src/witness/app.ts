@@ -5,7 +5,7 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify'
 import { nodeSha256Hex } from '../../chain/hash-node.ts'
 import { utf8ToBytes } from '../../chain/encoding.ts'
-import { PROBLEM_BASE } from '../problems.ts'
+import { PROBLEM_BASE } from '../../plugins/problems.ts'
 import type { Witness } from './witness.ts'
 
 export interface WitnessAppOptions {
