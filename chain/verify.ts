@@ -8,8 +8,60 @@ import { nodeHash } from './hash.ts'
 import { parseCheckpointBody, parseNote, parseVkey, type Checkpoint, type VerifierKey } from './note.ts'
 import { canonicalBytes, isStatement, recordCommitment, statementLeafHash, type Statement } from './statement.ts'
 
-const isOdd = (n: number): boolean => n % 2 === 1
 const half = (n: number): number => Math.floor(n / 2)
+const shiftRight = (n: number, bits: number): number => Math.floor(n / 2 ** bits)
+
+// RFC 9162 §2.1.3.2 and §2.1.4.2 as transparency-dev/merkle's proof/verify.go writes them:
+// an inclusion path is an "inner" part (levels where the paths to the entry and to the last
+// leaf differ) and a "border" part (the right border of the tree), and a consistency proof
+// is the suffix of an inclusion proof of its last old leaf. Both verifiers chain through
+// these three loops. Plain arithmetic, not bit operators: indexes may exceed 2^32.
+
+/** Levels where the paths from the root to leaves `index` and `last` part. */
+function innerProofSize(index: number, last: number): number {
+  let levels = 0
+  for (; index !== last; levels++) {
+    index = half(index)
+    last = half(last)
+  }
+  return levels
+}
+
+function onesCount(n: number): number {
+  let ones = 0
+  for (; n > 0; n = half(n)) ones += n % 2
+  return ones
+}
+
+function trailingZeros(n: number): number {
+  let zeros = 0
+  for (; n > 0 && n % 2 === 0; n = half(n)) zeros++
+  return zeros
+}
+
+/** Hashes `seed` up the inner levels: the sibling is on the side `index`'s bit says. */
+function chainInner(seed: Uint8Array, proof: readonly Uint8Array[], index: number): Uint8Array {
+  for (const h of proof) {
+    seed = index % 2 === 0 ? nodeHash(seed, h) : nodeHash(h, seed)
+    index = half(index)
+  }
+  return seed
+}
+
+/** The same, taking only the left siblings: the root of the tree that ends at `index`. */
+function chainInnerRight(seed: Uint8Array, proof: readonly Uint8Array[], index: number): Uint8Array {
+  for (const h of proof) {
+    if (index % 2 === 1) seed = nodeHash(h, seed)
+    index = half(index)
+  }
+  return seed
+}
+
+/** Hashes `seed` up the right border, where every sibling is on the left. */
+function chainBorderRight(seed: Uint8Array, proof: readonly Uint8Array[]): Uint8Array {
+  for (const h of proof) seed = nodeHash(h, seed)
+  return seed
+}
 
 /** RFC 9162 §2.1.3.2: the root an inclusion proof leads to, or null if the proof is malformed. */
 export function rootFromInclusion(
@@ -17,26 +69,11 @@ export function rootFromInclusion(
 ): Uint8Array | null {
   if (!Number.isSafeInteger(index) || !Number.isSafeInteger(treeSize)) return null
   if (index < 0 || index >= treeSize || leaf.length !== 32) return null
-  let fn = index
-  let sn = treeSize - 1
-  let r = leaf
-  for (const p of proof) {
-    if (p.length !== 32 || sn === 0) return null
-    if (isOdd(fn) || fn === sn) {
-      r = nodeHash(p, r)
-      if (!isOdd(fn)) {
-        while (!isOdd(fn) && fn !== 0) {
-          fn = half(fn)
-          sn = half(sn)
-        }
-      }
-    } else {
-      r = nodeHash(r, p)
-    }
-    fn = half(fn)
-    sn = half(sn)
-  }
-  return sn === 0 ? r : null
+  if (proof.some((p) => p.length !== 32)) return null
+  const inner = innerProofSize(index, treeSize - 1)
+  const border = onesCount(shiftRight(index, inner))
+  if (proof.length !== inner + border) return null
+  return chainBorderRight(chainInner(leaf, proof.slice(0, inner), index), proof.slice(inner))
 }
 
 export function verifyInclusion(
@@ -55,42 +92,22 @@ export function verifyConsistency(
   if (from === to) return proof.length === 0 && equalBytes(fromRoot, toRoot)
   if (from === 0) return proof.length === 0
   if (proof.length === 0) return false
-  // A power-of-two old tree is itself a node of the new one, so its root seeds the path.
-  const path = isPow2(from) ? [fromRoot, ...proof] : proof.slice()
-  let fn = from - 1
-  let sn = to - 1
-  while (isOdd(fn)) {
-    fn = half(fn)
-    sn = half(sn)
-  }
-  let fr = path[0]
-  let sr = path[0]
-  for (const c of path.slice(1)) {
-    if (sn === 0) return false
-    if (isOdd(fn) || fn === sn) {
-      fr = nodeHash(c, fr)
-      sr = nodeHash(c, sr)
-      if (!isOdd(fn)) {
-        while (!isOdd(fn) && fn !== 0) {
-          fn = half(fn)
-          sn = half(sn)
-        }
-      }
-    } else {
-      sr = nodeHash(sr, c)
-    }
-    fn = half(fn)
-    sn = half(sn)
-  }
-  return sn === 0 && equalBytes(fr, fromRoot) && equalBytes(sr, toRoot)
-}
-
-function isPow2(n: number): boolean {
-  while (n > 1) {
-    if (isOdd(n)) return false
-    n = half(n)
-  }
-  return n === 1
+  const fullInner = innerProofSize(from - 1, to - 1)
+  const border = onesCount(shiftRight(from - 1, fullInner))
+  // The old tree's largest left subtree of 2^shift leaves is a node of both trees: the
+  // proof starts with its hash, unless the old tree is that very subtree.
+  const shift = trailingZeros(from)
+  const inner = fullInner - shift
+  const seedIsOldRoot = from === 2 ** shift
+  const start = seedIsOldRoot ? 0 : 1
+  if (proof.length !== start + inner + border) return false
+  const seed = seedIsOldRoot ? fromRoot : proof[0]
+  const mask = shiftRight(from - 1, shift)
+  const innerPart = proof.slice(start, start + inner)
+  const borderPart = proof.slice(start + inner)
+  const oldRoot = chainBorderRight(chainInnerRight(seed, innerPart, mask), borderPart)
+  const newRoot = chainBorderRight(chainInner(seed, innerPart, mask), borderPart)
+  return equalBytes(oldRoot, fromRoot) && equalBytes(newRoot, toRoot)
 }
 
 export type CheckpointResult =
