@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { randomBytes, createHash } from 'node:crypto'
 import { signerFromSeed } from '../chain/checkpoint.ts'
-import { LevelStore } from '../chain/store.ts'
 import { Log, type AppendRequest } from '../chain/log.ts'
 import { canonicalBytes, recordCommitment, usccCheckChar } from '../chain/statement.ts'
 
@@ -49,9 +48,7 @@ export function tempDir(prefix: string): { dir: string; remove(): void } {
 }
 
 export async function openBenchLog(dir: string): Promise<Log> {
-  const store = new LevelStore(dir)
-  await store.open()
-  return Log.open({ store, origin: ORIGIN, signer: signer() })
+  return Log.openAt(dir, { origin: ORIGIN, signer: signer() })
 }
 
 let big: Promise<{ dir: string; size: number; buildSeconds: number }> | null = null

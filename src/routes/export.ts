@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream'
 import type { FastifyInstance } from 'fastify'
-import { exportLines } from '../backup.ts'
+import { exportLines } from '../../chain/export.ts'
 
 export default async function exportRoutes(app: FastifyInstance): Promise<void> {
   app.get('/v1/export', {
@@ -12,6 +12,6 @@ export default async function exportRoutes(app: FastifyInstance): Promise<void> 
     },
   }, async (_request, reply) => {
     reply.type('application/x-ndjson').header('content-disposition', 'attachment; filename="evidence-ledger-backup.ndjson"')
-    return reply.send(Readable.from(exportLines(app.ledger.log.store, app.ledger.log.origin)))
+    return reply.send(Readable.from(exportLines(app.ledger.log.storage, app.ledger.log.origin)))
   })
 }

@@ -2,7 +2,6 @@ import type { FastifyInstance } from 'fastify'
 import { Type } from '@sinclair/typebox'
 import { bytesToHex, isHash } from '../../chain/encoding.ts'
 import { parseVkey } from '../../chain/note.ts'
-import { leafHash } from '../../chain/hash.ts'
 import { ProblemError } from '../problems.ts'
 import { BlockHeaderSchema, NumberText, StatementSchema, problemResponses } from '../schemas/responses.ts'
 
@@ -94,10 +93,10 @@ export default async function proofRoutes(app: FastifyInstance): Promise<void> {
       index = Number(q.index)
     }
     if (index >= size) throw new ProblemError(q.leaf ? 'validation' : 'not-found', `entry ${index} is not in the tree of size ${size}`)
-    const entry = await log.store.entry(index)
-    if (!entry) throw new ProblemError('not-found', `entry ${index} does not exist`)
+    const leafHash = await log.leafHash(index)
+    if (!leafHash) throw new ProblemError('not-found', `entry ${index} does not exist`)
     const hashes = await log.inclusionProof(index, size)
-    return { index, treeSize: size, leafHash: bytesToHex(leafHash(entry.statement)), hashes: hashes.map(bytesToHex) }
+    return { index, treeSize: size, leafHash, hashes: hashes.map(bytesToHex) }
   })
 
   app.get('/v1/proofs/consistency', {

@@ -3,7 +3,7 @@ import { cpSync } from 'node:fs'
 import { join } from 'node:path'
 import { auditLog } from '../../chain/audit.ts'
 import { Log } from '../../chain/log.ts'
-import { LevelStore } from '../../chain/store.ts'
+import { openLevelStorage } from '../../chain/storage.ts'
 import { verifyReceipt } from '../../chain/verify.ts'
 import { LedgerService } from '../../src/ledger-service.ts'
 import { sampleRecords } from '../helpers/app.ts'
@@ -27,18 +27,15 @@ function copyOfFixture(t: Test): string {
 }
 
 async function openFixture(t: Test): Promise<Log> {
-  const store = new LevelStore(copyOfFixture(t))
-  await store.open()
-  const log = await Log.open({ store, origin: ORIGIN, signer: testSigner() })
+  const log = await Log.openAt(copyOfFixture(t), { origin: ORIGIN, signer: testSigner() })
   t.teardown(() => log.close())
   return log
 }
 
 t.test('a store written before the redesign audits clean with the root it was written with', async (t) => {
-  const store = new LevelStore(copyOfFixture(t))
-  await store.open()
-  t.teardown(() => store.close())
-  const report = await auditLog(store, { vkeys: [testSigner().vkey], origin: ORIGIN, strictStatements: true })
+  const storage = await openLevelStorage(copyOfFixture(t))
+  t.teardown(() => storage.close())
+  const report = await auditLog(storage, { vkeys: [testSigner().vkey], origin: ORIGIN, strictStatements: true })
   t.same(report, { ok: true, entries: WRITTEN.size, blocks: WRITTEN.height + 1, size: WRITTEN.size, root: WRITTEN.root })
 })
 
@@ -76,17 +73,14 @@ t.test('its stored fingerprints, payloads, refs and erasure read as they were wr
 
 t.test('the current code appends to it, and the result audits clean', async (t) => {
   const dir = copyOfFixture(t)
-  const store = new LevelStore(dir)
-  await store.open()
-  const log = await Log.open({ store, origin: ORIGIN, signer: testSigner() })
+  const log = await Log.openAt(dir, { origin: ORIGIN, signer: testSigner() })
   const ledger = new LedgerService(log)
   const r = await ledger.notarize({ kind: 'evidence', record: sampleRecords(40).evidence }, 'zhr-platform')
   t.equal(r.status, 201)
   t.equal(r.receipt?.entry.index, WRITTEN.size)
   t.equal((await log.block(WRITTEN.height + 1))?.header.prev, WRITTEN.blockHash, 'the new block links to the stored one')
   await log.close()
-  const again = new LevelStore(dir)
-  await again.open()
+  const again = await openLevelStorage(dir)
   t.teardown(() => again.close())
   const report = await auditLog(again, { vkeys: [testSigner().vkey], origin: ORIGIN, strictStatements: true })
   t.match(report, { ok: true, entries: WRITTEN.size + 1, blocks: WRITTEN.height + 2 })
