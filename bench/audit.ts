@@ -9,6 +9,7 @@ import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { auditLog } from '../chain/audit.ts'
 import { exportLines } from '../chain/export.ts'
+import { useNodeCrypto } from '../chain/node-crypto.ts'
 import { restoreLines } from '../chain/restore.ts'
 import { openLevelStorage } from '../chain/storage.ts'
 import { benchRequest, bigLog, fmt, openBenchLog, ORIGIN, signer, tempDir } from './fixture.ts'
@@ -69,5 +70,6 @@ async function passes(dir: string, shape: string): Promise<void> {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
+  useNodeCrypto()
   await runAuditBench()
 }

@@ -7,6 +7,7 @@ import { hexToBytes } from '../chain/encoding.ts'
 import { leafHash } from '../chain/hash.ts'
 import { verifyConsistency, verifyInclusion } from '../chain/verify.ts'
 import { Log } from '../chain/log.ts'
+import { useNodeCrypto } from '../chain/node-crypto.ts'
 import { openLevelStorage } from '../chain/storage.ts'
 import { benchRequest, bigLog, fmt, openBenchLog, ORIGIN, ratio, signer, tempDir } from './fixture.ts'
 
@@ -167,5 +168,6 @@ export function printTable(rows: string[][]): void {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
+  useNodeCrypto()
   await runCoreBench()
 }

@@ -1,8 +1,6 @@
 // Storage driver interface and its LevelDB implementation (docs/formats.md). Callers see only
 // LedgerStore, so another driver (PostgreSQL, …) can be added without touching them.
 import { Level } from 'level'
-import './hash-node.ts'
-import './ed25519-node.ts'
 import type { NodeId, NodeReader, StoredNode } from './tree.ts'
 import { bytesToHex, utf8Decoder, utf8ToBytes } from './encoding.ts'
 import { ERASED_FINGERPRINT, type KindIdRow } from './idempotency.ts'

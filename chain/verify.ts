@@ -176,9 +176,8 @@ const onThisThread: Ed25519VerifyAsync = async (sig, msg, pub) => safeVerify(sig
 let ed25519VerifyAsync = onThisThread
 
 /**
- * The server and CLI swap in node:crypto (chain/ed25519-node.ts): @noble's pure-JS verify
- * takes ~2 ms, which made a full audit or restore of a log of small blocks spend most of
- * its time on checkpoint signatures. Browsers keep @noble. Both are tested to agree.
+ * Node entry points install node:crypto's through useNodeCrypto() (node-crypto.ts says
+ * why): @noble's pure-JS verify takes ~2 ms a signature. Browsers keep @noble.
  */
 export function useEd25519Verify(fn: Ed25519Verify, asyncFn?: Ed25519VerifyAsync): void {
   ed25519Verify = fn

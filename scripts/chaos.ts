@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { auditLog } from '../chain/audit.ts'
 import { hexToBytes } from '../chain/encoding.ts'
+import { useNodeCrypto } from '../chain/node-crypto.ts'
 import { openLevelStorage } from '../chain/storage.ts'
 import { verifyCheckpoint, verifyConsistency, type Receipt } from '../chain/verify.ts'
 import { loadCheckpointKeys, loadTokenKey } from '../src/keys.ts'
@@ -116,4 +117,6 @@ async function checkConsistency(url: string, vkey: string, seen: Seen[]): Promis
   }
   seen.push({ size: cp.checkpoint.size, root: cp.checkpoint.root })
 }
+
+useNodeCrypto()
 process.exitCode = await main()

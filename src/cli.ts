@@ -1,9 +1,12 @@
 // `evidence-ledger …`: the service and the tools around it (docs/formats.md).
 import { Command, InvalidArgumentError } from 'commander'
+import { useNodeCrypto } from '../chain/node-crypto.ts'
 import { loadConfig } from './config.ts'
 import { loadCheckpointKeys, loadTokenKey, rotateCheckpointKey } from './keys.ts'
 import { mintToken, parseTtl, ROLES, type Role } from './tokens.ts'
 import { describeStartupError } from './startup-errors.ts'
+
+useNodeCrypto()
 
 const program = new Command()
 program
