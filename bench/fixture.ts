@@ -5,7 +5,8 @@ import { join } from 'node:path'
 import { randomBytes, createHash } from 'node:crypto'
 import { signerFromSeed } from '../chain/checkpoint.ts'
 import { Log, type AppendRequest } from '../chain/log.ts'
-import { canonicalBytes, recordCommitment, usccCheckChar } from '../chain/statement.ts'
+import { sealRecord } from '../chain/payload.ts'
+import { usccCheckChar } from '../chain/statement.ts'
 
 export const ORIGIN = 'bench.example/ledger'
 export const SEED = createHash('sha256').update('evidence-ledger bench key').digest()
@@ -29,16 +30,16 @@ export function benchRequest(i: number, withPayload = true): AppendRequest {
     consentMethod: 'e-signature',
     consentTextSha256: 'ab'.repeat(32),
   }
-  const salt = randomBytes(32)
+  const sealed = sealRecord(record, randomBytes(32))
   return {
     kind: 'data-authorization',
     id: record.authorizationId,
     subject: record.grantor.uscc,
-    commitment: recordCommitment(salt, record),
+    commitment: sealed.commitment,
     submitter: 'zhr-platform',
     refs: [],
     fingerprint: createHash('sha256').update(record.authorizationId).digest(),
-    payload: withPayload ? canonicalBytes({ record, salt: salt.toString('base64') }) : undefined,
+    payload: withPayload ? sealed.payload : undefined,
   }
 }
 
