@@ -8,8 +8,10 @@ import { createInterface } from 'node:readline'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { auditLog } from '../chain/audit.ts'
-import { LevelStore } from '../chain/store.ts'
-import { exportLines, restoreLines } from '../src/backup.ts'
+import { exportLines } from '../chain/export.ts'
+import { useNodeCrypto } from '../chain/node-crypto.ts'
+import { restoreLines } from '../chain/restore.ts'
+import { openLevelStorage } from '../chain/storage.ts'
 import { benchRequest, bigLog, fmt, openBenchLog, ORIGIN, signer, tempDir } from './fixture.ts'
 
 const SMALL_BLOCK = 25
@@ -32,8 +34,7 @@ export async function runAuditBench(): Promise<void> {
 }
 
 async function passes(dir: string, shape: string): Promise<void> {
-  const store = new LevelStore(dir)
-  await store.open()
+  const store = await openLevelStorage(dir)
   // Twice, both printed: on this shared VM one pass can run at half the speed of the next.
   const rates: number[] = []
   let entries = 0
@@ -58,8 +59,7 @@ async function passes(dir: string, shape: string): Promise<void> {
   await store.close()
   console.log(`  export, ${shape}: ${fmt(entries / seconds)} entries/s (${fmt(statSync(file).size / 1e6)} MB of NDJSON)`)
 
-  const restored = new LevelStore(join(target.dir, 'ledger'))
-  await restored.open()
+  const restored = await openLevelStorage(join(target.dir, 'ledger'))
   started = performance.now()
   const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity })
   const r = await restoreLines(lines, restored, { vkeys: [signer().vkey] })
@@ -69,4 +69,7 @@ async function passes(dir: string, shape: string): Promise<void> {
   console.log(`  import, ${shape}: ${fmt(r.size / seconds)} entries/s (re-verifying every root and signature)`)
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await runAuditBench()
+if (import.meta.url === `file://${process.argv[1]}`) {
+  useNodeCrypto()
+  await runAuditBench()
+}

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { randomBytes, createHash } from 'node:crypto'
 import { signerFromSeed } from '../chain/checkpoint.ts'
-import { LevelStore } from '../chain/store.ts'
 import { Log, type AppendRequest } from '../chain/log.ts'
-import { canonicalBytes, recordCommitment, usccCheckChar } from '../chain/statement.ts'
+import { sealRecord } from '../chain/payload.ts'
+import { usccCheckChar } from '../chain/statement.ts'
 
 export const ORIGIN = 'bench.example/ledger'
 export const SEED = createHash('sha256').update('evidence-ledger bench key').digest()
@@ -30,16 +30,16 @@ export function benchRequest(i: number, withPayload = true): AppendRequest {
     consentMethod: 'e-signature',
     consentTextSha256: 'ab'.repeat(32),
   }
-  const salt = randomBytes(32)
+  const sealed = sealRecord(record, randomBytes(32))
   return {
     kind: 'data-authorization',
     id: record.authorizationId,
     subject: record.grantor.uscc,
-    commitment: recordCommitment(salt, record),
+    commitment: sealed.commitment,
     submitter: 'zhr-platform',
     refs: [],
     fingerprint: createHash('sha256').update(record.authorizationId).digest(),
-    payload: withPayload ? canonicalBytes({ record, salt: salt.toString('base64') }) : undefined,
+    payload: withPayload ? sealed.payload : undefined,
   }
 }
 
@@ -49,9 +49,7 @@ export function tempDir(prefix: string): { dir: string; remove(): void } {
 }
 
 export async function openBenchLog(dir: string): Promise<Log> {
-  const store = new LevelStore(dir)
-  await store.open()
-  return Log.open({ store, origin: ORIGIN, signer: signer() })
+  return Log.openAt(dir, { origin: ORIGIN, signer: signer() })
 }
 
 let big: Promise<{ dir: string; size: number; buildSeconds: number }> | null = null

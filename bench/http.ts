@@ -8,6 +8,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { AddressInfo } from 'node:net'
+import { useNodeCrypto } from '../chain/node-crypto.ts'
 import { buildApp } from '../src/app.ts'
 import { loadConfig } from '../src/config.ts'
 import { loadTokenKey } from '../src/keys.ts'
@@ -142,4 +143,7 @@ export async function runHttpBench(): Promise<void> {
   data.remove()
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await runHttpBench()
+if (import.meta.url === `file://${process.argv[1]}`) {
+  useNodeCrypto()
+  await runHttpBench()
+}

@@ -1,8 +1,11 @@
 // `npm run bench [-- core http audit]`: runs the named benches (all by default) in one
 // process, so the large log is built once and every ratio has its baseline from this run.
+import { useNodeCrypto } from '../chain/node-crypto.ts'
 import { runAuditBench } from './audit.ts'
 import { runCoreBench } from './core.ts'
 import { runHttpBench } from './http.ts'
+
+useNodeCrypto()
 
 const BENCHES: Record<string, () => Promise<void>> = { core: runCoreBench, http: runHttpBench, audit: runAuditBench }
 const chosen = process.argv.slice(2).filter((a) => a !== '--')

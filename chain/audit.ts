@@ -4,11 +4,12 @@
 import { bytesToHex, equalBytes, utf8Decoder } from './encoding.ts'
 import { leafHash } from './hash.ts'
 import { parseVkey, type VerifierKey } from './note.ts'
+import { blockHash, checkBlockCheckpoint, checkBlockLink, parseBlockHeader, type BlockHeader } from './block.ts'
+import { canonicalBytes } from './jcs.ts'
 import { isStatement } from './statement.ts'
-import type { LedgerStore } from './store.ts'
+import { storeOf, type LedgerStorage } from './storage.ts'
 import { CompactRange } from './tree.ts'
-import { blockHash, verifyBlockLink, verifyCheckpointWithAny, type BlockHeader, type CheckpointResult } from './verify.ts'
-import { canonicalBytes } from './statement.ts'
+import { verifyCheckpointWithAny, type CheckpointResult } from './verify.ts'
 
 export interface AuditOptions {
   /** Verifier keys (current and retired) any checkpoint may be signed with. */
@@ -67,12 +68,14 @@ class SignatureChecks {
       return new AuditFailure({ what: 'checkpoint', index: c.height }, `checkpoint of block ${c.height}: ${msg}`, { entries: c.size, blocks: c.blocks })
     }
     if (!signed.ok) throw fail('signature does not verify with any given key')
-    if (signed.checkpoint.size !== c.size || bytesToHex(signed.checkpoint.root) !== c.root) throw fail('size or root differs from the block')
-    if (this.origin !== undefined && signed.checkpoint.origin !== this.origin) throw fail(`origin ${signed.checkpoint.origin}, expected ${this.origin}`)
+    const problem = checkBlockCheckpoint(c, signed.checkpoint, this.origin)
+    if (problem === 'origin') throw fail(`origin ${signed.checkpoint.origin}, expected ${this.origin}`)
+    if (problem !== null) throw fail('size or root differs from the block')
   }
 }
 
-export async function auditLog(store: LedgerStore, opts: AuditOptions): Promise<AuditReport> {
+export async function auditLog(storage: LedgerStorage, opts: AuditOptions): Promise<AuditReport> {
+  const store = storeOf(storage)
   const keys: VerifierKey[] = opts.vkeys.map(parseVkey)
   const head = await store.head()
   const total = head?.size ?? 0
@@ -90,11 +93,12 @@ export async function auditLog(store: LedgerStore, opts: AuditOptions): Promise<
     for await (const [height, bytes] of store.scanBlocks()) {
       const header = parseHeader(bytes, height)
       if (header.height !== height) throw new AuditFailure({ what: 'block', index: height }, `block ${height}: header says height ${header.height}`)
-      if (prev !== null && header.prev !== prevHash) {
+      const link = checkBlockLink(prev, header, prevHash)
+      if (link === 'prev' && prev !== null) {
         // The earlier header is the likelier culprit: its bytes are what the hash covers.
         throw new AuditFailure({ what: 'block', index: height - 1 }, `block ${height - 1}: its header hashes to ${prevHash}, but block ${height} links to ${header.prev}`)
       }
-      if (!verifyBlockLink(prev, header)) {
+      if (link !== null) {
         throw new AuditFailure({ what: 'block', index: height }, `block ${height}: does not link to block ${height - 1} (prev, first or size wrong)`)
       }
       for (let i = header.first; i < header.first + header.count; i++) {
@@ -170,15 +174,12 @@ function chunked<T>(source: AsyncIterable<T[]>): { next(): Promise<IteratorResul
   }
 }
 
+const HEADER_PROBLEMS = { json: 'is not valid JSON', canonical: 'is not canonical JSON', shape: 'is not a block header' } as const
+
 function parseHeader(bytes: Uint8Array, height: number): BlockHeader {
-  let header: BlockHeader
-  try {
-    header = JSON.parse(utf8Decoder.decode(bytes)) as BlockHeader
-  } catch {
-    throw new AuditFailure({ what: 'block', index: height }, `block ${height}: header is not valid JSON`)
-  }
-  if (!equalBytes(canonicalBytes(header), bytes)) throw new AuditFailure({ what: 'block', index: height }, `block ${height}: header is not canonical JSON`)
-  return header
+  const parsed = parseBlockHeader(bytes)
+  if (!parsed.ok) throw new AuditFailure({ what: 'block', index: height }, `block ${height}: header ${HEADER_PROBLEMS[parsed.problem]}`)
+  return parsed.header
 }
 
 function checkStatement(bytes: Uint8Array, index: number): void {

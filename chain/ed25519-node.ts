@@ -1,8 +1,6 @@
-// Server-only: installs node:crypto's Ed25519 verification behind chain/verify.ts. Import
-// this from Node entry points only; the browser bundle never sees it.
+// node:crypto's Ed25519 verification, for useNodeCrypto() (node-crypto.ts). Node only.
 import { createPublicKey, verify, type KeyObject } from 'node:crypto'
 import { bytesToHex } from './encoding.ts'
-import { useEd25519Verify } from './verify.ts'
 
 // RFC 8410 SubjectPublicKeyInfo wrapping of a raw 32-byte Ed25519 public key.
 const SPKI_ED25519_PREFIX = Buffer.from('302a300506032b6570032100', 'hex')
@@ -33,5 +31,3 @@ export function nodeEd25519VerifyAsync(sig: Uint8Array, msg: Uint8Array, pub: Ui
   const key = keyObject(pub)
   return new Promise((resolve, reject) => verify(null, msg, key, sig, (err, ok) => (err ? reject(err) : resolve(ok))))
 }
-
-useEd25519Verify(nodeEd25519Verify, nodeEd25519VerifyAsync)

@@ -1,7 +1,5 @@
-// Server-only: installs node:crypto's one-shot SHA-256 behind chain/hash.ts. Import this
-// from Node entry points only; the browser bundle never sees it.
+// node:crypto's one-shot SHA-256, for useNodeCrypto() (node-crypto.ts). Node only.
 import { hash } from 'node:crypto'
-import { useSha256 } from './hash.ts'
 
 export function nodeSha256(data: Uint8Array): Uint8Array {
   // A 32-char latin1 ('binary') string copied into a small (on-heap) Uint8Array is ~2× cheaper than a
@@ -16,5 +14,3 @@ export function nodeSha256(data: Uint8Array): Uint8Array {
 export function nodeSha256Hex(data: Uint8Array): string {
   return hash('sha256', data, 'hex')
 }
-
-useSha256(nodeSha256)

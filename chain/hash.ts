@@ -9,10 +9,7 @@ const NODE_PREFIX = 0x01
 type Sha256 = (data: Uint8Array) => Uint8Array
 let impl: Sha256 = nobleSha256
 
-/**
- * The server swaps in node:crypto (chain/hash-node.ts, ~2× faster on tree nodes); the
- * browser and the CLI verifier keep @noble/hashes. Both are tested to agree.
- */
+/** Node entry points install node:crypto's through useNodeCrypto() (node-crypto.ts says why). */
 export function useSha256(fn: Sha256): void {
   impl = fn
 }

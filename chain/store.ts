@@ -1,10 +1,9 @@
 // Storage driver interface and its LevelDB implementation (docs/formats.md). Callers see only
 // LedgerStore, so another driver (PostgreSQL, …) can be added without touching them.
 import { Level } from 'level'
-import './hash-node.ts'
-import './ed25519-node.ts'
 import type { NodeId, NodeReader, StoredNode } from './tree.ts'
 import { bytesToHex, utf8Decoder, utf8ToBytes } from './encoding.ts'
+import { ERASED_FINGERPRINT, type KindIdRow } from './idempotency.ts'
 
 export interface LogHead {
   size: number
@@ -20,7 +19,7 @@ export interface EntryWrite {
   kind: string
   id: string
   subject: string
-  /** Identity of the submitted content, for idempotent replays (docs/formats.md). */
+  /** Identity of the submitted content, for idempotent replays (idempotency.ts). */
   fingerprint: Uint8Array
   payload?: Uint8Array
   /** Indexes of the entries this one refs (revoked authorization, erased entry). */
@@ -49,11 +48,6 @@ export interface StoredEntry {
   statement: Uint8Array
   /** Hashes of the perfect subtrees this leaf completed, level 0 (its leaf hash) up. */
   nodes: Uint8Array
-}
-
-export interface KindIdRow {
-  index: number
-  fingerprint: Uint8Array
 }
 
 export interface LedgerStore extends NodeReader {
@@ -236,10 +230,9 @@ export class LevelStore implements LedgerStore {
     if (n !== nodes.length) throw new Error(`block ${b.height} carries tree nodes of no entry in it`)
     for (const e of b.erasePayloads) {
       batch.del(keys.payload(e.index))
-      // The content fingerprint is an unsalted hash of the record: erase it too, so the
-      // erased record cannot be confirmed by guessing. A replay then meets a conflict.
-      const row = new Uint8Array(8 + 32)
+      const row = new Uint8Array(8 + ERASED_FINGERPRINT.length)
       row.set(u64(e.index))
+      row.set(ERASED_FINGERPRINT, 8)
       batch.put(keys.kindId(e.kind, e.id), row)
     }
     batch.put(keys.block(b.height), b.header)

@@ -2,14 +2,66 @@
 // tests, the CLI and the browser page all run this very file, so what a court checks is
 // what CI checks.
 import { ed25519 } from '@noble/curves/ed25519.js'
-import { sha256 } from '@noble/hashes/sha2.js'
 import { bytesToHex, equalBytes, fromBase64, hexToBytes, isHash, utf8ToBytes } from './encoding.ts'
+import { blockHash, checkBlockCheckpoint, type BlockHeader } from './block.ts'
 import { nodeHash } from './hash.ts'
 import { parseCheckpointBody, parseNote, parseVkey, type Checkpoint, type VerifierKey } from './note.ts'
-import { canonicalBytes, isStatement, recordCommitment, statementLeafHash, type Statement } from './statement.ts'
+import { isStatement, recordCommitment, statementLeafHash, type Statement } from './statement.ts'
 
-const isOdd = (n: number): boolean => n % 2 === 1
 const half = (n: number): number => Math.floor(n / 2)
+const shiftRight = (n: number, bits: number): number => Math.floor(n / 2 ** bits)
+
+// RFC 9162 §2.1.3.2 and §2.1.4.2 as transparency-dev/merkle's proof/verify.go writes them:
+// an inclusion path is an "inner" part (levels where the paths to the entry and to the last
+// leaf differ) and a "border" part (the right border of the tree), and a consistency proof
+// is the suffix of an inclusion proof of its last old leaf. Both verifiers chain through
+// these three loops. Plain arithmetic, not bit operators: indexes may exceed 2^32.
+
+/** Levels where the paths from the root to leaves `index` and `last` part. */
+function innerProofSize(index: number, last: number): number {
+  let levels = 0
+  for (; index !== last; levels++) {
+    index = half(index)
+    last = half(last)
+  }
+  return levels
+}
+
+function onesCount(n: number): number {
+  let ones = 0
+  for (; n > 0; n = half(n)) ones += n % 2
+  return ones
+}
+
+function trailingZeros(n: number): number {
+  let zeros = 0
+  for (; n > 0 && n % 2 === 0; n = half(n)) zeros++
+  return zeros
+}
+
+/** Hashes `seed` up the inner levels: the sibling is on the side `index`'s bit says. */
+function chainInner(seed: Uint8Array, proof: readonly Uint8Array[], index: number): Uint8Array {
+  for (const h of proof) {
+    seed = index % 2 === 0 ? nodeHash(seed, h) : nodeHash(h, seed)
+    index = half(index)
+  }
+  return seed
+}
+
+/** The same, taking only the left siblings: the root of the tree that ends at `index`. */
+function chainInnerRight(seed: Uint8Array, proof: readonly Uint8Array[], index: number): Uint8Array {
+  for (const h of proof) {
+    if (index % 2 === 1) seed = nodeHash(h, seed)
+    index = half(index)
+  }
+  return seed
+}
+
+/** Hashes `seed` up the right border, where every sibling is on the left. */
+function chainBorderRight(seed: Uint8Array, proof: readonly Uint8Array[]): Uint8Array {
+  for (const h of proof) seed = nodeHash(h, seed)
+  return seed
+}
 
 /** RFC 9162 §2.1.3.2: the root an inclusion proof leads to, or null if the proof is malformed. */
 export function rootFromInclusion(
@@ -17,26 +69,11 @@ export function rootFromInclusion(
 ): Uint8Array | null {
   if (!Number.isSafeInteger(index) || !Number.isSafeInteger(treeSize)) return null
   if (index < 0 || index >= treeSize || leaf.length !== 32) return null
-  let fn = index
-  let sn = treeSize - 1
-  let r = leaf
-  for (const p of proof) {
-    if (p.length !== 32 || sn === 0) return null
-    if (isOdd(fn) || fn === sn) {
-      r = nodeHash(p, r)
-      if (!isOdd(fn)) {
-        while (!isOdd(fn) && fn !== 0) {
-          fn = half(fn)
-          sn = half(sn)
-        }
-      }
-    } else {
-      r = nodeHash(r, p)
-    }
-    fn = half(fn)
-    sn = half(sn)
-  }
-  return sn === 0 ? r : null
+  if (proof.some((p) => p.length !== 32)) return null
+  const inner = innerProofSize(index, treeSize - 1)
+  const border = onesCount(shiftRight(index, inner))
+  if (proof.length !== inner + border) return null
+  return chainBorderRight(chainInner(leaf, proof.slice(0, inner), index), proof.slice(inner))
 }
 
 export function verifyInclusion(
@@ -55,42 +92,22 @@ export function verifyConsistency(
   if (from === to) return proof.length === 0 && equalBytes(fromRoot, toRoot)
   if (from === 0) return proof.length === 0
   if (proof.length === 0) return false
-  // A power-of-two old tree is itself a node of the new one, so its root seeds the path.
-  const path = isPow2(from) ? [fromRoot, ...proof] : proof.slice()
-  let fn = from - 1
-  let sn = to - 1
-  while (isOdd(fn)) {
-    fn = half(fn)
-    sn = half(sn)
-  }
-  let fr = path[0]
-  let sr = path[0]
-  for (const c of path.slice(1)) {
-    if (sn === 0) return false
-    if (isOdd(fn) || fn === sn) {
-      fr = nodeHash(c, fr)
-      sr = nodeHash(c, sr)
-      if (!isOdd(fn)) {
-        while (!isOdd(fn) && fn !== 0) {
-          fn = half(fn)
-          sn = half(sn)
-        }
-      }
-    } else {
-      sr = nodeHash(sr, c)
-    }
-    fn = half(fn)
-    sn = half(sn)
-  }
-  return sn === 0 && equalBytes(fr, fromRoot) && equalBytes(sr, toRoot)
-}
-
-function isPow2(n: number): boolean {
-  while (n > 1) {
-    if (isOdd(n)) return false
-    n = half(n)
-  }
-  return n === 1
+  const fullInner = innerProofSize(from - 1, to - 1)
+  const border = onesCount(shiftRight(from - 1, fullInner))
+  // The old tree's largest left subtree of 2^shift leaves is a node of both trees: the
+  // proof starts with its hash, unless the old tree is that very subtree.
+  const shift = trailingZeros(from)
+  const inner = fullInner - shift
+  const seedIsOldRoot = from === 2 ** shift
+  const start = seedIsOldRoot ? 0 : 1
+  if (proof.length !== start + inner + border) return false
+  const seed = seedIsOldRoot ? fromRoot : proof[0]
+  const mask = shiftRight(from - 1, shift)
+  const innerPart = proof.slice(start, start + inner)
+  const borderPart = proof.slice(start + inner)
+  const oldRoot = chainBorderRight(chainInnerRight(seed, innerPart, mask), borderPart)
+  const newRoot = chainBorderRight(chainInner(seed, innerPart, mask), borderPart)
+  return equalBytes(oldRoot, fromRoot) && equalBytes(newRoot, toRoot)
 }
 
 export type CheckpointResult =
@@ -159,9 +176,8 @@ const onThisThread: Ed25519VerifyAsync = async (sig, msg, pub) => safeVerify(sig
 let ed25519VerifyAsync = onThisThread
 
 /**
- * The server and CLI swap in node:crypto (chain/ed25519-node.ts): @noble's pure-JS verify
- * takes ~2 ms, which made a full audit or restore of a log of small blocks spend most of
- * its time on checkpoint signatures. Browsers keep @noble. Both are tested to agree.
+ * Node entry points install node:crypto's through useNodeCrypto() (node-crypto.ts says
+ * why): @noble's pure-JS verify takes ~2 ms a signature. Browsers keep @noble.
  */
 export function useEd25519Verify(fn: Ed25519Verify, asyncFn?: Ed25519VerifyAsync): void {
   ed25519Verify = fn
@@ -174,31 +190,6 @@ function safeVerify(sig: Uint8Array, msg: Uint8Array, pub: Uint8Array): boolean 
   } catch {
     return false
   }
-}
-
-export interface BlockHeader {
-  height: number
-  prev: string
-  first: number
-  count: number
-  size: number
-  root: string
-  time: string
-}
-
-export const GENESIS_PREV = '0'.repeat(64)
-
-export function blockHash(header: BlockHeader): string {
-  return bytesToHex(sha256(canonicalBytes(header)))
-}
-
-/** A block follows its predecessor (or is a correct genesis block when prev is null). */
-export function verifyBlockLink(prev: BlockHeader | null, header: BlockHeader): boolean {
-  if (prev === null) return header.height === 0 && header.prev === GENESIS_PREV && header.first === 0 && header.size === header.count
-  return header.height === prev.height + 1 &&
-    header.prev === blockHash(prev) &&
-    header.first === prev.size &&
-    header.size === prev.size + header.count
 }
 
 export type StepName = 'commitment' | 'leaf' | 'inclusion' | 'checkpoint' | 'block' | 'related'
@@ -272,6 +263,9 @@ export function verifyReceipt(receipt: Receipt, vkey: string | VerifierKey): Ste
   return verifyEntryProof(receipt, vkey).steps
 }
 
+// A bundle carries its block header: its type is part of the bundle format.
+export type { BlockHeader } from './block.ts'
+
 export const BUNDLE_FORMAT = 'evidence-ledger/bundle/v1'
 
 /** Evidence bundle (docs/formats.md): everything a court needs, verifiable with only the ledger's key. */
@@ -334,7 +328,7 @@ function bundleBlockStep(b: EvidenceBundle, checkpoint: Checkpoint | null): Step
   if (typeof h !== 'object' || h === null) return { step: 'block', ok: false, detail: 'block header is missing' }
   if (checkpoint === null) return { step: 'block', ok: false, detail: 'no verified checkpoint to compare the block with' }
   const inBlock = b.entry.index >= h.first && b.entry.index < h.first + h.count
-  const ok = inBlock && h.size === checkpoint.size && h.root === bytesToHex(checkpoint.root) && h.size === h.first + h.count
+  const ok = inBlock && checkBlockCheckpoint(h, checkpoint) === null && h.size === h.first + h.count
   return ok
     ? { step: 'block', ok, detail: `block ${h.height} (hash ${blockHash(h)}) holds entries ${h.first}–${h.first + h.count - 1} and matches the checkpoint` }
     : { step: 'block', ok, detail: `block ${h.height} does not match the entry or the checkpoint` }

@@ -8,12 +8,12 @@ import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { auditLog } from '../chain/audit.ts'
 import { hexToBytes } from '../chain/encoding.ts'
-import { LevelStore } from '../chain/store.ts'
+import { useNodeCrypto } from '../chain/node-crypto.ts'
+import { openLevelStorage } from '../chain/storage.ts'
 import { verifyCheckpoint, verifyConsistency, type Receipt } from '../chain/verify.ts'
-import { storePath } from '../src/app.ts'
 import { loadCheckpointKeys, loadTokenKey } from '../src/keys.ts'
 import { mintToken } from '../src/tokens.ts'
-import { DEFAULT_AUDIENCE, DEV_ISSUER } from '../src/config.ts'
+import { DEFAULT_AUDIENCE, DEV_ISSUER, storePath } from '../src/config.ts'
 import { usccCheckChar } from '../chain/statement.ts'
 import { startServer, waitExit } from './server-process.ts'
 
@@ -86,10 +86,9 @@ async function main(): Promise<number> {
     }
     server.child.kill('SIGTERM')
     const exit = await waitExit(server.child)
-    const store = new LevelStore(storePath(dataDir))
-    await store.open()
-    const audit = await auditLog(store, { vkeys: [vkey], origin: env.LEDGER_ORIGIN })
-    await store.close()
+    const storage = await openLevelStorage(storePath(dataDir))
+    const audit = await auditLog(storage, { vkeys: [vkey], origin: env.LEDGER_ORIGIN })
+    await storage.close()
     const lost = acked.size - present
     console.log(`requests sent ${sent}`)
     console.log(`acknowledged ${acked.size}`)
@@ -119,4 +118,5 @@ async function checkConsistency(url: string, vkey: string, seen: Seen[]): Promis
   seen.push({ size: cp.checkpoint.size, root: cp.checkpoint.root })
 }
 
+useNodeCrypto()
 process.exitCode = await main()

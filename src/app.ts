@@ -1,8 +1,7 @@
 // buildApp(config): the whole service as a Fastify instance that does not listen. Tests
 // call app.inject(); server.ts is the only place that binds a port.
-import { join } from 'node:path'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
-import type { Config } from './config.ts'
+import { storePath, type Config } from './config.ts'
 import { loadCheckpointKeys, loadTokenKey } from './keys.ts'
 import { makeOwnerOnlyDir } from './make-dirs.ts'
 import errors, { answerClientError, sendProblemReply } from '../plugins/errors.ts'
@@ -27,10 +26,6 @@ import verifyPageRoutes from './routes/verify-page.ts'
 
 export interface BuildOptions {
   logger?: FastifyServerOptions['logger']
-}
-
-export function storePath(dataDir: string): string {
-  return join(dataDir, 'ledger')
 }
 
 export async function buildApp(config: Config, opts: BuildOptions = {}): Promise<FastifyInstance> {

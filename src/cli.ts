@@ -1,5 +1,6 @@
 // `evidence-ledger …`: the service and the tools around it (docs/formats.md).
 import { Command, InvalidArgumentError } from 'commander'
+import { useNodeCrypto } from '../chain/node-crypto.ts'
 import { loadConfig } from './config.ts'
 import { existsSync } from 'node:fs'
 import { loadCheckpointKeys, loadTokenKey, rotateCheckpointKey, tokenKeyPath } from './keys.ts'
@@ -11,6 +12,7 @@ import { describeStartupError } from './startup-errors.ts'
 // or secrets: owner-only, whatever the shell's umask. The data directory itself is made
 // (and tightened) to 0700 by the app.
 process.umask(0o077)
+useNodeCrypto()
 
 const program = new Command()
 program

@@ -1,6 +1,6 @@
 // Configuration from the environment (docs/formats.md). Every variable is optional: with none
 // set, the service runs in dev mode on ./data.
-import { resolve } from 'node:path'
+import { join, resolve } from 'node:path'
 
 export interface Config {
   port: number
@@ -26,6 +26,11 @@ export interface Config {
   /** Who may read /metrics: everyone, or only auditor/admin tokens. */
   metrics: 'public' | 'private'
   bodyLimit: number
+}
+
+/** Where the ledger's storage lives inside DATA_DIR (its keys are in DATA_DIR/keys). */
+export function storePath(dataDir: string): string {
+  return join(dataDir, 'ledger')
 }
 
 export class ConfigError extends Error {

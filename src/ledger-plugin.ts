@@ -3,7 +3,6 @@
 import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
 import { Log } from '../chain/log.ts'
-import { LevelStore } from '../chain/store.ts'
 import type { CheckpointKeys } from '../chain/checkpoint-keys.ts'
 import { LedgerService } from './ledger-service.ts'
 
@@ -21,15 +20,7 @@ export interface LedgerPluginOptions {
 }
 
 async function ledgerPlugin(app: FastifyInstance, opts: LedgerPluginOptions): Promise<void> {
-  const store = new LevelStore(opts.storePath)
-  await store.open()
-  let log: Log
-  try {
-    log = await Log.open({ store, origin: opts.origin, signer: opts.keys.signer, retiredKeys: opts.keys.retired })
-  } catch (e) {
-    await store.close()
-    throw e
-  }
+  const log = await Log.openAt(opts.storePath, { origin: opts.origin, signer: opts.keys.signer, retiredKeys: opts.keys.retired })
   app.decorate('ledger', new LedgerService(log))
   app.decorate('checkpointKeys', opts.keys)
   app.addHook('onClose', async () => {

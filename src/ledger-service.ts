@@ -2,10 +2,10 @@
 // refs, salts, commitments, content fingerprints), applies the business rules that need
 // the log's state, and maps outcomes to receipts. Routes call this; this calls chain/.
 import { randomBytes } from 'node:crypto'
-import { canonicalBytes, canonicalText, commitmentOfCanonical, parseStatement, recordCommitment, SALT_BYTES, type ClientKind, type Kind, type Statement } from '../chain/statement.ts'
-import { bytesToHex, toBase64, utf8Decoder, utf8ToBytes } from '../chain/encoding.ts'
-import { leafHash, sha256 } from '../chain/hash.ts'
+import { SALT_BYTES, type ClientKind, type Kind, type Statement } from '../chain/statement.ts'
+import { redactionFingerprint, submissionFingerprint } from '../chain/idempotency.ts'
 import type { AppendRequest, Log } from '../chain/log.ts'
+import { openPayload, sealRecord, type StoredPayload } from '../chain/payload.ts'
 import type { Receipt } from '../chain/verify.ts'
 import { ProblemError, type ProblemBody } from '../plugins/problems.ts'
 import { amendedKind, partyField, recordId, recordSubject } from './kinds/index.ts'
@@ -18,10 +18,7 @@ export interface NotarizeResult {
   problem?: ProblemBody
 }
 
-export interface StoredPayload {
-  record: Record<string, unknown>
-  salt: string
-}
+export type { StoredPayload } from '../chain/payload.ts'
 
 export interface RecordView {
   index: number
@@ -119,64 +116,47 @@ export class LedgerService {
       refs.push({ index: target.index, leafHash: target.leafHash })
     }
     if (subject === null) throw new Error('unreachable: record without subject')
-    let commitment: string
-    let payload: Uint8Array | undefined
-    let content: string
+    const who = { kind: body.kind, id, subject, submitter }
     if (body.mode === 'record') {
-      // Canonicalize once: the commitment, the stored payload and the fingerprint share it.
-      const text = canonicalText(body.record)
-      const salt = freshSalt()
-      // JCS of {record, salt}: keys in order, the record already canonical; the commitment
-      // hashes the record's bytes where they sit inside it (base64 needs no JSON escaping).
-      const saltB64 = Buffer.from(salt.buffer, salt.byteOffset, salt.length).toString('base64')
-      payload = Buffer.from(`{"record":${text},"salt":"${saltB64}"}`)
-      commitment = commitmentOfCanonical(salt, payload.subarray(10, payload.length - saltB64.length - 11))
-      content = `record\n${text}`
-    } else {
-      commitment = body.commitment
-      content = `commitment\n${commitment}`
+      const sealed = sealRecord(body.record, freshSalt())
+      return {
+        ...who, commitment: sealed.commitment, refs, payload: sealed.payload,
+        fingerprint: submissionFingerprint(who, sealed),
+      }
     }
-    return {
-      kind: body.kind, id, subject, commitment, submitter, refs, payload,
-      // Same kind, id, subject, submitter and content ⇒ same fingerprint ⇒ idempotent
-      // replay. Newlines cannot occur in the first four (schemas and auth forbid them).
-      fingerprint: sha256(Buffer.from(`${body.kind}\n${id}\n${subject}\n${submitter}\n${content}`)),
-    }
+    return { ...who, commitment: body.commitment, refs, fingerprint: submissionFingerprint(who, body) }
   }
 
   /** The entry of kind+id, with its statement and leaf hash. */
   async findEntry(kind: Kind, id: string): Promise<{ index: number; statement: Statement; leafHash: string } | undefined> {
-    const row = await this.log.store.byKindId(kind, id)
-    if (!row) return undefined
-    const receipt = await this.log.receipt(row.index)
-    if (!receipt) return undefined
-    return { index: row.index, statement: receipt.statement, leafHash: receipt.entry.leafHash }
+    const index = await this.log.indexOfKindId(kind, id)
+    return index === undefined ? undefined : this.log.entry(index)
   }
 
   async record(kind: Kind, id: string): Promise<RecordView | undefined> {
-    const row = await this.log.store.byKindId(kind, id)
-    if (!row) return undefined
-    const receipt = await this.#receiptOf(row.index)
-    return { index: row.index, statement: receipt.statement, receipt, payload: await this.payload(row.index) }
+    const index = await this.log.indexOfKindId(kind, id)
+    if (index === undefined) return undefined
+    const receipt = await this.#receiptOf(index)
+    return { index, statement: receipt.statement, receipt, payload: await this.payload(index) }
   }
 
   async payload(index: number): Promise<StoredPayload | null> {
-    const bytes = await this.log.store.payload(index)
-    return bytes ? (JSON.parse(utf8Decoder.decode(bytes)) as StoredPayload) : null
+    const bytes = await this.log.payload(index)
+    return bytes ? openPayload(bytes) : null
   }
 
   /** Status of a data authorization at a moment, with the receipts that prove the answer. */
   async authorizationStatus(id: string, q: ConsentQuery): Promise<ConsentAnswer & { at: string; authorization: Receipt; revocation: Receipt | null; checkpoint: string }> {
-    const auth = await this.log.store.byKindId('data-authorization', id)
-    if (!auth) throw new ProblemError('not-found', `data-authorization ${id} is not on the ledger`)
-    const authorization = await this.#receiptOf(auth.index)
-    const payload = await this.payload(auth.index)
+    const auth = await this.log.indexOfKindId('data-authorization', id)
+    if (auth === undefined) throw new ProblemError('not-found', `data-authorization ${id} is not on the ledger`)
+    const authorization = await this.#receiptOf(auth)
+    const payload = await this.payload(auth)
     if (!payload) {
-      if (await this.isRedacted(auth.index)) throw new ProblemError('gone', `the terms of ${id} were erased; only its commitment remains`)
+      if (await this.isRedacted(auth)) throw new ProblemError('gone', `the terms of ${id} were erased; only its commitment remains`)
       throw new ProblemError('conflict', `${id} was notarized hash-only: the ledger does not know its terms`)
     }
-    const rev = await this.log.store.byKindId('authorization-revocation', id)
-    const revocation = rev ? await this.#receiptOf(rev.index) : null
+    const rev = await this.log.indexOfKindId('authorization-revocation', id)
+    const revocation = rev === undefined ? null : await this.#receiptOf(rev)
     const answer = authorizationStatus({
       terms: payload.record as unknown as ConsentTerms,
       authorizedAt: authorization.statement.time,
@@ -192,19 +172,19 @@ export class LedgerService {
   async erasePayload(kind: ClientKind, id: string, reason: string, admin: string): Promise<Receipt> {
     const target = await this.findEntry(kind, id)
     if (!target) throw new ProblemError('not-found', `${kind} ${id} is not on the ledger`)
-    if (!(await this.log.store.payload(target.index))) {
+    if (!(await this.log.payload(target.index))) {
       if (await this.isRedacted(target.index)) throw new ProblemError('conflict', `${kind} ${id} was already erased`)
       throw new ProblemError('conflict', `${kind} ${id} was notarized hash-only: there is no payload to erase`)
     }
-    const salt = freshSalt()
     const record = { erasedKind: kind, erasedId: id, erased: target.leafHash, reason }
+    const sealed = sealRecord(record, freshSalt())
     const redactionId = `${kind}:${id}`
     const [outcome] = await this.log.append([{
       kind: 'redaction', id: redactionId, subject: target.statement.subject,
-      commitment: recordCommitment(salt, record), submitter: admin,
+      commitment: sealed.commitment, submitter: admin,
       refs: [{ index: target.index, leafHash: target.leafHash }],
-      payload: canonicalBytes({ record, salt: toBase64(salt) }),
-      fingerprint: sha256(canonicalBytes({ kind: 'redaction', id: redactionId, record })),
+      payload: sealed.payload,
+      fingerprint: redactionFingerprint(redactionId, record),
       erase: { index: target.index, kind, id },
     }])
     // A concurrent erase of the same entry won the race: nothing was written by this one.
@@ -222,17 +202,17 @@ export class LedgerService {
     let after = opts.after
     let scanned = 0
     for (;;) {
-      const chunk = await this.log.store.subjectIndexes(subject, { after, limit: Math.min(500, opts.maxScan - scanned) })
+      const chunk = await this.log.subjectIndexes(subject, { after, limit: Math.min(500, opts.maxScan - scanned) })
       if (chunk.length === 0) return { entries, nextCursor: null }
       for (const index of chunk) {
         scanned++
         after = index
-        const e = await this.log.store.entry(index)
+        const e = await this.log.entry(index)
         if (!e) continue
-        const statement = parseStatement(e.statement)
+        const statement = e.statement
         if (opts.past?.(statement)) return { entries, nextCursor: null }
         if (!opts.accept(statement)) continue
-        entries.push({ index, leafHash: bytesToHex(leafHash(e.statement)), statement })
+        entries.push({ index, leafHash: e.leafHash, statement })
         if (entries.length === opts.limit) return { entries, nextCursor: index }
       }
       if (scanned >= opts.maxScan) return { entries, nextCursor: after ?? null }
@@ -241,7 +221,7 @@ export class LedgerService {
 
   /** Statements that ref this entry (revocations, redactions), in index order. */
   async related(index: number): Promise<{ index: number; statement: Statement }[]> {
-    const refs = await this.log.store.referrers(index)
+    const refs = await this.log.referrers(index)
     const out: { index: number; statement: Statement }[] = []
     for (const i of refs) {
       const s = await this.statementAt(i)
@@ -255,7 +235,6 @@ export class LedgerService {
   }
 
   async statementAt(index: number): Promise<Statement | undefined> {
-    const e = await this.log.store.entry(index)
-    return e && parseStatement(e.statement)
+    return this.log.statement(index)
   }
 }

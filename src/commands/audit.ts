@@ -1,26 +1,21 @@
 // `evidence-ledger audit`: re-verifies the whole log in DATA_DIR (chain/audit.ts).
 import { auditLog, type AuditReport } from '../../chain/audit.ts'
 import { loadConfig } from '../config.ts'
-import { loadCheckpointKeys } from '../keys.ts'
+import { openStorage, trustedVkeys } from './data-dir.ts'
 import { progressBar } from './progress.ts'
-import { openStore } from './store-access.ts'
-import { readVkey } from './verify.ts'
 
 export async function runAudit(opts: { json?: boolean; key?: string[]; strict?: boolean }): Promise<number> {
   const config = loadConfig()
-  const vkeys = opts.key?.length ? opts.key.map(readVkey) : (() => {
-    const k = loadCheckpointKeys(config.dataDir, config.origin, false)
-    return [k.signer.vkey, ...k.retired]
-  })()
-  const store = await openStore(config.dataDir, true)
+  const vkeys = trustedVkeys(config, opts.key)
+  const storage = await openStorage(config.dataDir, true)
   const bar = opts.json ? { update() {}, stop() {} } : progressBar('audit')
   const started = performance.now()
   let report: AuditReport
   try {
-    report = await auditLog(store, { vkeys, origin: config.origin, onProgress: (d, t) => bar.update(d, t), strictStatements: opts.strict })
+    report = await auditLog(storage, { vkeys, origin: config.origin, onProgress: (d, t) => bar.update(d, t), strictStatements: opts.strict })
   } finally {
     bar.stop()
-    await store.close()
+    await storage.close()
   }
   const seconds = (performance.now() - started) / 1000
   const rate = Math.round(report.entries / Math.max(seconds, 0.001))

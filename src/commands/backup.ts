@@ -1,17 +1,15 @@
 // `evidence-ledger export` / `import`: backup while serving (through the service's
 // /v1/export) or from a stopped DATA_DIR, and a restore that re-verifies everything.
 import { createReadStream, createWriteStream, existsSync, openSync, renameSync, rmSync } from 'node:fs'
-import { LevelStore } from '../../chain/store.ts'
-import { storePath } from '../app.ts'
 import { createInterface } from 'node:readline'
 import { Readable, Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import { loadConfig } from '../config.ts'
-import { loadCheckpointKeys } from '../keys.ts'
-import { exportLines, restoreLines } from '../backup.ts'
+import { exportLines } from '../../chain/export.ts'
+import { restoreLines } from '../../chain/restore.ts'
+import { openLevelStorage } from '../../chain/storage.ts'
+import { loadConfig, storePath } from '../config.ts'
+import { openStorage, trustedVkeys } from './data-dir.ts'
 import { progressBar, type Progress } from './progress.ts'
-import { openStore } from './store-access.ts'
-import { readVkey } from './verify.ts'
 
 export async function runExport(opts: { out: string; url?: string; token?: string }): Promise<number> {
   // Opened here, not by the stream, so that an existing file is refused before any work and
@@ -32,11 +30,11 @@ export async function runExport(opts: { out: string; url?: string; token?: strin
       await pipeline(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream), progressOf(bar), out)
     } else {
       const config = loadConfig()
-      const store = await openStore(config.dataDir, true)
+      const storage = await openStorage(config.dataDir, true)
       try {
-        await pipeline(Readable.from(exportLines(store, config.origin, { onProgress: (d, t) => bar.update(d, t) })), out)
+        await pipeline(Readable.from(exportLines(storage, config.origin, { onProgress: (d, t) => bar.update(d, t) })), out)
       } finally {
-        await store.close()
+        await storage.close()
       }
     }
   } catch (e) {
@@ -80,33 +78,26 @@ function progressOf(bar: Progress): Transform {
 export async function runImport(file: string, opts: { key?: string[] }): Promise<number> {
   const config = loadConfig()
   if (!existsSync(file)) throw new Error(`no such backup file: ${file}`)
-  const vkeys = opts.key?.length ? opts.key.map(readVkey) : (() => {
-    if (!existsSync(`${config.dataDir}/keys/checkpoint.skey`)) {
-      throw new Error(`no trusted key: copy the original DATA_DIR/keys into ${config.dataDir}/keys first (the restored service must sign with it), or pass --key`)
-    }
-    const k = loadCheckpointKeys(config.dataDir, config.origin, false)
-    return [k.signer.vkey, ...k.retired]
-  })()
+  const vkeys = trustedVkeys(config, opts.key, `no trusted key: copy the original DATA_DIR/keys into ${config.dataDir}/keys first (the restored service must sign with it), or pass --key`)
   const final = storePath(config.dataDir)
   if (existsSync(final)) throw new Error(`${config.dataDir} already holds a log; restore into an empty DATA_DIR`)
   // Restore beside the real location and rename at the end: a refused or interrupted
   // import leaves no half-restored log for the service to start on.
   const staging = `${final}.importing`
   rmSync(staging, { recursive: true, force: true })
-  const store = new LevelStore(staging)
-  await store.open()
+  const storage = await openLevelStorage(staging)
   const bar = progressBar('import')
   try {
     const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity })
-    const r = await restoreLines(lines, store, { vkeys, onProgress: (d, t) => bar.update(d, t) })
+    const r = await restoreLines(lines, storage, { vkeys, onProgress: (d, t) => bar.update(d, t) })
     bar.stop()
-    await store.close()
+    await storage.close()
     renameSync(staging, final)
     process.stdout.write(`restored and verified ${r.size} entries in ${r.height + 1} blocks, root ${r.root}\n`)
     return 0
   } catch (e) {
     bar.stop()
-    await store.close().catch(() => undefined)
+    await storage.close().catch(() => undefined)
     rmSync(staging, { recursive: true, force: true })
     throw e
   }

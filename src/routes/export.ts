@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { exportLines } from '../backup.ts'
+import { exportLines } from '../../chain/export.ts'
 import { textResponse } from '../schemas/responses.ts'
 import { ADMIN_ROLES } from './roles.ts'
 
@@ -15,7 +15,7 @@ const exportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (_request, reply) => {
     reply.type('application/x-ndjson').header('content-disposition', 'attachment; filename="evidence-ledger-backup.ndjson"')
-    return reply.send(Readable.from(exportLines(app.ledger.log.store, app.ledger.log.origin)))
+    return reply.send(Readable.from(exportLines(app.ledger.log.storage, app.ledger.log.origin)))
   })
 }
 

@@ -2,7 +2,6 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { bytesToHex } from '../../chain/encoding.ts'
 import { parseVkey } from '../../chain/note.ts'
-import { statementLeafHash } from '../../chain/statement.ts'
 import { ProblemError } from '../../plugins/problems.ts'
 import { Sha256Hex } from '../schemas/fields.ts'
 import { DecimalInteger, HeightParams, IndexParams } from '../schemas/params.ts'
@@ -91,10 +90,10 @@ const proofRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const index = q.leaf === undefined ? q.index : await log.indexOfLeaf(q.leaf)
     if (index === undefined) throw new ProblemError('not-found', `no entry has leaf hash ${q.leaf}`)
     if (index >= size) throw new ProblemError(q.leaf ? 'validation' : 'not-found', `entry ${index} is not in the tree of size ${size}`)
-    const entry = await log.statement(index)
-    if (!entry) throw new ProblemError('not-found', `entry ${index} does not exist`)
+    const leafHash = await log.leafHash(index)
+    if (!leafHash) throw new ProblemError('not-found', `entry ${index} does not exist`)
     const hashes = await log.inclusionProof(index, size)
-    return { index, treeSize: size, leafHash: bytesToHex(statementLeafHash(entry.statement)), hashes: hashes.map(bytesToHex) }
+    return { index, treeSize: size, leafHash, hashes: hashes.map(bytesToHex) }
   })
 
   app.get('/v1/proofs/consistency', {

@@ -3,7 +3,9 @@ import { spawn } from 'node:child_process'
 import { bytesToHex } from '../../chain/encoding.ts'
 import { leafHash } from '../../chain/hash.ts'
 import { merkleRoot } from '../../chain/tree.ts'
-import { blockHash, verifyBlockLink, verifyCheckpoint, type BlockHeader } from '../../chain/verify.ts'
+import { blockHash, verifyBlockLink, type BlockHeader } from '../../chain/block.ts'
+import { storeOf } from '../../chain/storage.ts'
+import { verifyCheckpoint } from '../../chain/verify.ts'
 import { openLog, request, tempDir, testSigner, TEST_SEED } from '../helpers/fixtures.ts'
 
 const ROUNDS = 6
@@ -51,7 +53,7 @@ t.test(`kill -9 under concurrent appends loses no acknowledged entry (${ROUNDS} 
 
     const log = await openLog(dir)
     const leaves: Uint8Array[] = []
-    for await (const [index, e] of log.store.scanEntries()) {
+    for await (const [index, e] of storeOf(log.storage).scanEntries()) {
       if (index !== leaves.length) throw new Error(`gap in entries at ${leaves.length}`)
       leaves.push(leafHash(e.statement))
     }
@@ -63,11 +65,11 @@ t.test(`kill -9 under concurrent appends loses no acknowledged entry (${ROUNDS} 
 
     let prev: BlockHeader | null = null
     let blocks = 0
-    for await (const [height, bytes] of log.store.scanBlocks()) {
+    for await (const [height, bytes] of storeOf(log.storage).scanBlocks()) {
       const header = JSON.parse(new TextDecoder().decode(bytes)) as BlockHeader
       t.equal(header.height, height)
       if (!verifyBlockLink(prev, header)) t.fail(`block ${height} does not link to ${height - 1}`)
-      const cp = verifyCheckpoint((await log.store.checkpoint(height))!, testSigner().vkey)
+      const cp = verifyCheckpoint((await storeOf(log.storage).checkpoint(height))!, testSigner().vkey)
       if (!cp.ok || cp.checkpoint.size !== header.size || bytesToHex(cp.checkpoint.root) !== header.root) t.fail(`checkpoint ${height} bad`)
       prev = header
       blocks++

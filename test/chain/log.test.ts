@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto'
 import { Level } from 'level'
 import { signerFromSeed, generateSigner } from '../../chain/checkpoint.ts'
 import { LedgerIntegrityError, Log } from '../../chain/log.ts'
+import { openLevelStorage } from '../../chain/storage.ts'
 import { entryNodeOffset, keys, LevelStore } from '../../chain/store.ts'
 import { canonicalBytes, isValidUscc, parseStatement, recordCommitment, usccCheckChar } from '../../chain/statement.ts'
 import { verifyReceipt } from '../../chain/verify.ts'
@@ -98,17 +99,13 @@ t.test('open refuses tampered storage with a clear message', async (t) => {
   for (const [what, fn, pattern] of cases) {
     const dir = await built(t)
     await tamper(dir, fn)
-    const store = new LevelStore(dir)
-    await store.open()
-    await t.rejects(Log.open({ store, origin: ORIGIN, signer: testSigner() }), pattern, `tampered ${what}`)
-    await t.rejects(Log.open({ store, origin: ORIGIN, signer: testSigner() }), LedgerIntegrityError)
-    await store.close()
+    const storage = await openLevelStorage(dir)
+    await t.rejects(Log.open({ storage, origin: ORIGIN, signer: testSigner() }), pattern, `tampered ${what}`)
+    await t.rejects(Log.open({ storage, origin: ORIGIN, signer: testSigner() }), LedgerIntegrityError)
+    await storage.close()
   }
   const dir = await built(t)
-  const store = new LevelStore(dir)
-  await store.open()
-  await t.rejects(Log.open({ store, origin: ORIGIN, signer: generateSigner(ORIGIN) }), /wrong signing key/, 'a different signing key')
-  await store.close()
+  await t.rejects(Log.openAt(dir, { origin: ORIGIN, signer: generateSigner(ORIGIN) }), /wrong signing key/, 'a different signing key')
 })
 
 t.test('a store written in another storage format refuses to open, and says what to do', async (t) => {
@@ -126,15 +123,11 @@ t.test('a store written in another storage format refuses to open, and says what
 t.test('a log signed by a retired key opens when that key is listed as retired', async (t) => {
   const dir = tempDir(t)
   const old = signerFromSeed(ORIGIN, TEST_SEED)
-  let store = new LevelStore(dir)
-  await store.open()
-  const log = await Log.open({ store, origin: ORIGIN, signer: old })
+  const log = await Log.openAt(dir, { origin: ORIGIN, signer: old })
   await log.append([request(1)])
   await log.close()
   const fresh = generateSigner(ORIGIN)
-  store = new LevelStore(dir)
-  await store.open()
-  const rotated = await Log.open({ store, origin: ORIGIN, signer: fresh, retiredKeys: [old.vkey] })
+  const rotated = await Log.openAt(dir, { origin: ORIGIN, signer: fresh, retiredKeys: [old.vkey] })
   const [o] = await rotated.append([request(2)])
   t.equal(o.status, 'created')
   if (o.status === 'created') t.ok(verifyReceipt(o.receipt, fresh.vkey).every((s) => s.ok), 'new entries are signed by the new key')

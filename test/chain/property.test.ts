@@ -2,6 +2,7 @@ import t from 'tap'
 import fc from 'fast-check'
 import { bytesToHex, fromBase64, hexToBytes, toBase64 } from '../../chain/encoding.ts'
 import { leafHash } from '../../chain/hash.ts'
+import { storeOf } from '../../chain/storage.ts'
 import { merkleRoot } from '../../chain/tree.ts'
 import { verifyCheckpoint, verifyConsistency, verifyInclusion } from '../../chain/verify.ts'
 import { openLog, request, tempDir, testSigner } from '../helpers/fixtures.ts'
@@ -37,7 +38,7 @@ t.test('random logs: proofs verify, any flipped byte fails', async (t) => {
         const n = log.size
         if (n !== next) throw new Error(`size ${n} != ${next}`)
         const leaves: Uint8Array[] = []
-        for await (const [, e] of log.store.scanEntries()) leaves.push(leafHash(e.statement))
+        for await (const [, e] of storeOf(log.storage).scanEntries()) leaves.push(leafHash(e.statement))
         if (bytesToHex(merkleRoot(leaves)) !== bytesToHex(log.root())) throw new Error('root mismatch')
 
         const it = picks[Symbol.iterator]()
@@ -94,7 +95,7 @@ t.test('a proof for one entry never proves a neighbour', async (t) => {
   await log.append(Array.from({ length: 100 }, (_, i) => request(i)))
   const root = log.root()
   const leaves: Uint8Array[] = []
-  for await (const [, e] of log.store.scanEntries()) leaves.push(leafHash(e.statement))
+  for await (const [, e] of storeOf(log.storage).scanEntries()) leaves.push(leafHash(e.statement))
   for (let i = 0; i < 99; i++) {
     const proof = await log.inclusionProof(i, 100)
     t.ok(verifyInclusion(leaves[i], i, 100, proof, root))

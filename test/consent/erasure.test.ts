@@ -5,7 +5,8 @@ import t, { type Test } from 'tap'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { bytesToHex, fromBase64, hexToBytes, utf8ToBytes } from '../../chain/encoding.ts'
 import { canonicalBytes, recordCommitment } from '../../chain/statement.ts'
-import { LevelStore } from '../../chain/store.ts'
+import { storeOf } from '../../chain/storage.ts'
+import type { LevelStore } from '../../chain/store.ts'
 import { verifyCheckpoint, verifyInclusion } from '../../chain/verify.ts'
 import { makeApp, sampleRecords } from '../helpers/app.ts'
 import { uscc } from '../helpers/fixtures.ts'
@@ -68,10 +69,11 @@ t.test('after erasure the record and salt are nowhere in the database, the state
   const { app, erase, auth, receipt, authorization } = await setup(t)
   const before = await app.ledger.payload(0)
   const salt = before!.salt
-  const statementBefore = await app.ledger.log.store.entry(0)
+  const store = storeOf(app.ledger.log.storage)
+  const statementBefore = await store.entry(0)
   t.equal((await erase('data-authorization', 'AUTH-7', { reason: 'PIPL' })).statusCode, 201)
   t.equal(await app.ledger.payload(0), null)
-  const db = (app.ledger.log.store as LevelStore).db
+  const db = (store as LevelStore).db
   const needles = [utf8ToBytes(salt), fromBase64(salt), utf8ToBytes(authorization.grantor.name), canonicalBytes(authorization)]
   let rows = 0
   for await (const [, value] of db.iterator()) {
@@ -81,7 +83,7 @@ t.test('after erasure the record and salt are nowhere in the database, the state
     }
   }
   t.ok(rows > 10, `${rows} rows searched`)
-  t.same((await app.ledger.log.store.entry(0))!.statement, statementBefore!.statement, 'the statement bytes are untouched')
+  t.same((await store.entry(0))!.statement, statementBefore!.statement, 'the statement bytes are untouched')
   const view = (await app.inject({ url: '/v1/records/data-authorization/AUTH-7', headers: await auth('admin') })).json()
   t.equal(view.payload, null)
   t.equal(view.redacted, true)

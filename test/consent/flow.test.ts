@@ -2,6 +2,7 @@ import t from 'tap'
 import { setImmediate as nextTurn } from 'node:timers/promises'
 import { verifyBundle, verifyReceipt, allPassed, type EvidenceBundle, type Receipt } from '../../chain/verify.ts'
 import { auditLog } from '../../chain/audit.ts'
+import { storeOf } from '../../chain/storage.ts'
 import { makeApp, sampleRecords } from '../helpers/app.ts'
 import { uscc } from '../helpers/fixtures.ts'
 
@@ -100,7 +101,7 @@ t.test('seed flow: authorize, check before pre-credit, revoke, query over time, 
   t.same(afterErasure.entries.map((e: { statement: { kind: string } }) => e.statement.kind),
     ['data-authorization', 'financing-application', 'authorization-revocation', 'redaction', 'evidence'], 'the history now shows the redaction too')
 
-  const report = await auditLog(app.ledger.log.store, { vkeys: [vkey], origin: app.ledger.log.origin })
+  const report = await auditLog(app.ledger.log.storage, { vkeys: [vkey], origin: app.ledger.log.origin })
   t.ok(report.ok, `audit is clean after erasure: ${report.error ?? ''}`)
   t.equal(report.entries, app.ledger.log.size)
 })
@@ -113,7 +114,7 @@ t.test('after erasure the record cannot be confirmed by replaying it: the conten
   t.equal((await app.inject({ method: 'POST', url: '/v1/records', headers: bank, payload: body })).statusCode, 200, 'before erasure a replay is recognized')
   const erased = await app.inject({ method: 'DELETE', url: '/v1/records/evidence/EV-5/payload', headers: await auth('admin'), payload: { reason: 'PIPL' } })
   t.equal(erased.statusCode, 201)
-  const row = await app.ledger.log.store.byKindId('evidence', 'EV-5')
+  const row = await storeOf(app.ledger.log.storage).byKindId('evidence', 'EV-5')
   t.same([...row!.fingerprint], Array(32).fill(0), 'the fingerprint row is zeroed')
   t.equal((await app.inject({ method: 'POST', url: '/v1/records', headers: bank, payload: body })).statusCode, 409, 'the same record no longer matches')
 })

@@ -3,6 +3,7 @@
 import t, { type Test } from 'tap'
 import { makeApp, sampleRecords } from '../helpers/app.ts'
 import { uscc } from '../helpers/fixtures.ts'
+import { storeOf } from '../../chain/storage.ts'
 
 const FIRM = uscc(808)
 const OTHERS = 300
@@ -30,7 +31,7 @@ async function setup(t: Test) {
   await post({ kind: 'authorization-revocation', record: r['authorization-revocation'] })
   await noise(2000)
   await post({ kind: 'evidence', record: { ...r.evidence, evidenceId: 'EV-8b' } })
-  const store = h.app.ledger.log.store
+  const store = storeOf(h.app.ledger.log.storage)
   const read = store.entry.bind(store)
   const counter = { reads: 0 }
   store.entry = async (index) => {

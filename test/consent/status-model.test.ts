@@ -5,7 +5,6 @@
 import t from 'tap'
 import fc from 'fast-check'
 import { Log } from '../../chain/log.ts'
-import { LevelStore } from '../../chain/store.ts'
 import { LedgerService } from '../../src/ledger-service.ts'
 import { ProblemError } from '../../plugins/problems.ts'
 import { ORIGIN, tempDir, testSigner, uscc } from '../helpers/fixtures.ts'
@@ -75,10 +74,8 @@ async function outcome(run: () => Promise<{ status: number }>): Promise<number> 
 }
 
 t.test('status equals the reference model for random authorize / revoke / erase / query sequences, at every boundary', async (t) => {
-  const store = new LevelStore(tempDir(t, 'el-consent-model-'))
-  await store.open()
   let clock = Date.parse('2026-01-01T00:00:00.000Z')
-  const log = await Log.open({ store, origin: ORIGIN, signer: testSigner(), now: () => clock })
+  const log = await Log.openAt(tempDir(t, 'el-consent-model-'), { origin: ORIGIN, signer: testSigner(), now: () => clock })
   t.teardown(() => log.close())
   const service = new LedgerService(log)
   const seen = new Map<string, number>()

@@ -1,6 +1,7 @@
 import t from 'tap'
 import { Level } from 'level'
 import { auditLog } from '../../chain/audit.ts'
+import { openLevelStorage } from '../../chain/storage.ts'
 import { entryNodeOffset, keys } from '../../chain/store.ts'
 import { openLog, request, tempDir, testSigner, ORIGIN } from '../helpers/fixtures.ts'
 
@@ -34,13 +35,11 @@ async function flipByte(dir: string, key: Uint8Array, at: (len: number) => numbe
 async function audit(dir: string) {
   const log = await openLog(dir).catch(() => null)
   await log?.close()
-  const { LevelStore } = await import('../../chain/store.ts')
-  const store = new LevelStore(dir)
-  await store.open()
+  const storage = await openLevelStorage(dir)
   try {
-    return await auditLog(store, { vkeys: [testSigner().vkey], origin: ORIGIN })
+    return await auditLog(storage, { vkeys: [testSigner().vkey], origin: ORIGIN })
   } finally {
-    await store.close()
+    await storage.close()
   }
 }
 
@@ -74,12 +73,10 @@ t.test('audit finds one flipped byte and names its position', async (t) => {
 t.test('audit with the wrong key fails at the first checkpoint', async (t) => {
   const dir = tempDir(t)
   await buildLog(dir)
-  const { LevelStore } = await import('../../chain/store.ts')
   const { generateSigner } = await import('../../chain/checkpoint.ts')
-  const store = new LevelStore(dir)
-  await store.open()
-  const r = await auditLog(store, { vkeys: [generateSigner(ORIGIN).vkey] })
-  await store.close()
+  const storage = await openLevelStorage(dir)
+  const r = await auditLog(storage, { vkeys: [generateSigner(ORIGIN).vkey] })
+  await storage.close()
   t.notOk(r.ok)
   t.same(r.position, { what: 'checkpoint', index: 0 })
 })

@@ -3,9 +3,10 @@ import { cpSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { AddressInfo } from 'node:net'
 import { checkOnce } from '../../src/commands/monitor.ts'
-import { exportLines, restoreLines } from '../../src/backup.ts'
-import { LevelStore } from '../../chain/store.ts'
-import { storePath } from '../../src/app.ts'
+import { exportLines } from '../../chain/export.ts'
+import { restoreLines } from '../../chain/restore.ts'
+import { openLevelStorage } from '../../chain/storage.ts'
+import { storePath } from '../../src/config.ts'
 import { makeApp, sampleRecords, type TestApp } from '../helpers/app.ts'
 import { tempDir } from '../helpers/fixtures.ts'
 
@@ -26,9 +27,8 @@ t.test('monitor: growth is proven consistent; a fork with the same key, a shrink
   const dirB = tempDir(t)
   mkdirSync(dirB, { recursive: true })
   cpSync(join(a.dataDir, 'keys'), join(dirB, 'keys'), { recursive: true })
-  const storeB = new LevelStore(storePath(dirB))
-  await storeB.open()
-  await restoreLines(exportLines(a.app.ledger.log.store, a.app.ledger.log.origin), storeB, { vkeys: [a.app.ledger.log.signer.vkey] })
+  const storeB = await openLevelStorage(storePath(dirB))
+  await restoreLines(exportLines(a.app.ledger.log.storage, a.app.ledger.log.origin), storeB, { vkeys: [a.app.ledger.log.signer.vkey] })
   await storeB.close()
   const b = await makeApp(t, { DATA_DIR: dirB })
   t.equal(b.app.ledger.log.checkpoint(), a.app.ledger.log.checkpoint(), 'B starts identical to A')

@@ -2,15 +2,14 @@
 // per acknowledged entry ("<index> <leafHash>"), only after its block is durable.
 import { hexToBytes } from '../../chain/encoding.ts'
 import { signerFromSeed } from '../../chain/checkpoint.ts'
-import { LevelStore } from '../../chain/store.ts'
 import { Log } from '../../chain/log.ts'
+import { useNodeCrypto } from '../../chain/node-crypto.ts'
 import { ORIGIN, request } from './fixtures.ts'
 
 const dir = process.env.CRASH_DIR!
 const seed = hexToBytes(process.env.CRASH_SEED!)
-const store = new LevelStore(dir)
-await store.open()
-const log = await Log.open({ store, origin: ORIGIN, signer: signerFromSeed(ORIGIN, seed) })
+useNodeCrypto()
+const log = await Log.openAt(dir, { origin: ORIGIN, signer: signerFromSeed(ORIGIN, seed) })
 let next = log.size * 10 + 1_000_000 * Number(process.env.CRASH_ROUND ?? 0)
 process.stdout.write(`ready ${log.size}\n`)
 

@@ -5,7 +5,6 @@ import { join } from 'node:path'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { signerFromSeed } from '../../chain/checkpoint.ts'
 import { bytesToHex, utf8ToBytes } from '../../chain/encoding.ts'
-import { LevelStore } from '../../chain/store.ts'
 import { Log, type AppendRequest } from '../../chain/log.ts'
 import { usccCheckChar, type Kind } from '../../chain/statement.ts'
 
@@ -39,7 +38,5 @@ export function request(i: number, kind: Kind = 'evidence', fingerprint = 1): Ap
 }
 
 export async function openLog(dir: string, opts: { retiredKeys?: string[] } = {}): Promise<Log> {
-  const store = new LevelStore(dir)
-  await store.open()
-  return Log.open({ store, origin: ORIGIN, signer: testSigner(), retiredKeys: opts.retiredKeys })
+  return Log.openAt(dir, { origin: ORIGIN, signer: testSigner(), retiredKeys: opts.retiredKeys })
 }

@@ -1,7 +1,8 @@
 // The read path of docs/api.md: keys, checkpoint, entries, blocks, records, subject history,
 // proofs at historic sizes, health. Every answer is checked with chain/verify, not trusted.
 import t from 'tap'
-import { blockHash, verifyBlockLink, verifyCheckpoint, verifyInclusion, type BlockHeader, type Receipt } from '../../chain/verify.ts'
+import { blockHash, verifyBlockLink, type BlockHeader } from '../../chain/block.ts'
+import { verifyCheckpoint, verifyInclusion, type Receipt } from '../../chain/verify.ts'
 import { parseVkey } from '../../chain/note.ts'
 import { bytesToHex, hexToBytes } from '../../chain/encoding.ts'
 import { recordCommitment, statementLeafHash, type Statement } from '../../chain/statement.ts'

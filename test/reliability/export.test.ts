@@ -1,7 +1,9 @@
 import t from 'tap'
 import { bytesToHex, toBase64, utf8ToBytes } from '../../chain/encoding.ts'
+import { exportLines } from '../../chain/export.ts'
+import { restoreLines } from '../../chain/restore.ts'
+import { storageOf } from '../../chain/storage.ts'
 import { LevelStore } from '../../chain/store.ts'
-import { exportLines, restoreLines } from '../../src/backup.ts'
 import { openLog, request, tempDir, testSigner, ORIGIN } from '../helpers/fixtures.ts'
 
 t.test('export reads fingerprints and payloads in batches and writes what per-entry reads would', async (t) => {
@@ -25,7 +27,7 @@ t.test('export reads fingerprints and payloads in batches and writes what per-en
   t.teardown(() => store.close())
   const progress: [number, number][] = []
   const lines: string[] = []
-  for await (const l of exportLines(store, ORIGIN, { onProgress: (d, total) => progress.push([d, total]) })) lines.push(l)
+  for await (const l of exportLines(storageOf(store, dir), ORIGIN, { onProgress: (d, total) => progress.push([d, total]) })) lines.push(l)
   const blocks = lines.slice(1).map((l) => JSON.parse(l) as { height: number; checkpoint: string; entries: { index: number; statement: string; fingerprint: string; payload?: string }[] })
   t.same(blocks.map((b) => b.entries.length), [...sizes, 1], 'every block, whole and in order')
   t.same(blocks.map((b) => b.height), sizes.map((_, h) => h).concat(sizes.length))
@@ -73,7 +75,7 @@ t.test('restore writes groups of blocks without an fsync and syncs once, after t
   const src = new LevelStore(dir)
   await src.open()
   const lines: string[] = []
-  for await (const l of exportLines(src, ORIGIN)) lines.push(l)
+  for await (const l of exportLines(storageOf(src, dir), ORIGIN)) lines.push(l)
   const referrersAt = await Promise.all([2, 998, 1298].map((i) => src.referrers(i)))
   await src.close()
 
@@ -92,7 +94,7 @@ t.test('restore writes groups of blocks without an fsync and syncs once, after t
   const target = new Recording(tempDir(t))
   await target.open()
   t.teardown(() => target.close())
-  const r = await restoreLines((async function* () { yield* lines })(), target, { vkeys: [testSigner().vkey] })
+  const r = await restoreLines((async function* () { yield* lines })(), storageOf(target, 'target'), { vkeys: [testSigner().vkey] })
   t.equal(r.size, 1300)
   t.same(calls, ['blocks 0-333 sync=false', 'blocks 334-433 sync=false', 'sync'])
   t.equal((await target.head())?.size, 1300)
@@ -108,7 +110,7 @@ t.test('restore names the first bad block although signatures are checked off-th
   const src = new LevelStore(dir)
   await src.open()
   const lines: string[] = []
-  for await (const l of exportLines(src, ORIGIN)) lines.push(l)
+  for await (const l of exportLines(storageOf(src, dir), ORIGIN)) lines.push(l)
   await src.close()
   type Line = { checkpoint: string; entries: { statement: string }[] }
   const tamper = (n: number, f: (b: Line) => void) => {
@@ -122,7 +124,7 @@ t.test('restore names the first bad block although signatures are checked off-th
     const target = new LevelStore(tempDir(t))
     await target.open()
     try {
-      return await restoreLines((async function* () { yield* l })(), target, { vkeys: [testSigner().vkey] }).then(() => 'restored', (e: Error) => e.message)
+      return await restoreLines((async function* () { yield* l })(), storageOf(target, 'target'), { vkeys: [testSigner().vkey] }).then(() => 'restored', (e: Error) => e.message)
     } finally {
       await target.close()
     }
@@ -165,7 +167,7 @@ t.test('an export or audit that stops early closes every scan it opened', async 
   t.teardown(() => store.close())
 
   // A client that goes away after the first block line.
-  const lines = exportLines(store, ORIGIN)
+  const lines = exportLines(storageOf(store, dir), ORIGIN)
   await lines.next()
   await lines.next()
   t.same([...open].sort(), ['blocks', 'checkpoints', 'entries'], 'export midway holds its scans')
@@ -175,7 +177,7 @@ t.test('an export or audit that stops early closes every scan it opened', async 
   // An audit with the wrong key fails at block 0, with scans still at their start.
   const { auditLog } = await import('../../chain/audit.ts')
   const { generateSigner } = await import('../../chain/checkpoint.ts')
-  const r = await auditLog(store, { vkeys: [generateSigner(ORIGIN).vkey] })
+  const r = await auditLog(storageOf(store, dir), { vkeys: [generateSigner(ORIGIN).vkey] })
   t.equal(r.ok, false)
   t.same([...open], [], 'a failed audit closes its scans too')
 })

@@ -1,104 +1,22 @@
-// Backup format (NDJSON, one line per block) and its verifying restore. A backup holds
-// statements, payloads, block headers and checkpoints; tree nodes and indexes are not
-// trusted from it but rebuilt, and every block root and checkpoint is re-verified, so a
-// restore either reproduces the exact log or refuses.
-import { bytesToHex, fromBase64, hexToBytes, toBase64, utf8Decoder, utf8ToBytes } from '../chain/encoding.ts'
-import { leafHash } from '../chain/hash.ts'
-import { parseVkey } from '../chain/note.ts'
-import { canonicalBytes, isStatement } from '../chain/statement.ts'
-import type { BlockWrite, EntryWrite, LedgerStore } from '../chain/store.ts'
-import { CompactRange, type StoredNode } from '../chain/tree.ts'
-import { blockHash, verifyBlockLink, verifyCheckpointWithAny, type BlockHeader } from '../chain/verify.ts'
+// The verifying restore of a backup (export.ts): tree nodes and indexes are not trusted
+// from the backup but rebuilt from its statements, and every block's link, root and
+// checkpoint signature is re-verified, so a restore either reproduces the exact log or
+// refuses, naming the first block that differs.
+import { blockHash, checkBlockCheckpoint, checkBlockLink, parseBlockHeader, type BlockHeader } from './block.ts'
+import { bytesToHex, fromBase64, hexToBytes, utf8Decoder, utf8ToBytes } from './encoding.ts'
+import { BACKUP_FORMAT, type BackupBlock, type BackupHeader } from './export.ts'
+import { leafHash } from './hash.ts'
+import { canonicalBytes } from './jcs.ts'
+import { parseVkey } from './note.ts'
+import { isStatement } from './statement.ts'
+import { storeOf, type LedgerStorage } from './storage.ts'
+import type { BlockWrite, EntryWrite, LedgerStore } from './store.ts'
+import { CompactRange, type StoredNode } from './tree.ts'
+import { verifyCheckpointWithAny } from './verify.ts'
 
-export const BACKUP_FORMAT = 'evidence-ledger/backup/v1'
-
-export interface BackupHeader {
-  format: typeof BACKUP_FORMAT
-  origin: string
-  size: number
-  height: number
-  createdAt: string
-}
-
-interface BackupEntry {
-  index: number
-  statement: string
-  fingerprint: string
-  payload?: string
-}
-
-interface BackupBlock {
-  height: number
-  header: string
-  checkpoint: string
-  entries: BackupEntry[]
-}
-
-/** Lines of a backup of every block up to the head as it is when the export starts. */
-export async function* exportLines(
-  store: LedgerStore, origin: string, opts: { onProgress?: (entries: number, total: number) => void } = {},
-): AsyncGenerator<string> {
-  const head = await store.head()
-  const size = head?.size ?? 0
-  const height = head?.height ?? -1
-  const header: BackupHeader = { format: BACKUP_FORMAT, origin, size, height, createdAt: new Date().toISOString() }
-  yield JSON.stringify(header) + '\n'
-  const entries = store.scanEntries()[Symbol.asyncIterator]()
-  const checkpoints = store.scanCheckpoints()[Symbol.asyncIterator]()
-  // Blocks are gathered until they hold EXPORT_READ entries, whose fingerprints and
-  // payloads are then read in two batched reads: two point reads per entry (and one per
-  // block for its checkpoint) held export at ~5,600 entries/s.
-  let group: { height: number; header: string; checkpoint: string; entries: BackupEntry[]; ids: { kind: string; id: string }[] }[] = []
-  let grouped = 0
-  async function* flush(): AsyncGenerator<string> {
-    const all = group.flatMap((b) => b.entries)
-    const [rows, payloads] = await Promise.all([store.byKindIds(group.flatMap((b) => b.ids)), store.payloads(all.map((e) => e.index))])
-    all.forEach((e, i) => {
-      const row = rows[i]
-      const payload = payloads[i]
-      e.fingerprint = row ? bytesToHex(row.fingerprint) : ''
-      if (payload) e.payload = toBase64(payload)
-    })
-    for (const b of group) {
-      const block: BackupBlock = { height: b.height, header: b.header, checkpoint: b.checkpoint, entries: b.entries }
-      yield JSON.stringify(block) + '\n'
-    }
-    const last = group.at(-1)!.entries.at(-1)
-    opts.onProgress?.(last ? last.index + 1 : 0, size)
-    group = []
-    grouped = 0
-  }
-  try {
-    for await (const [h, headerBytes] of store.scanBlocks()) {
-      if (h > height) break
-      const headerText = utf8Decoder.decode(headerBytes)
-      const bh = JSON.parse(headerText) as BlockHeader
-      const c = await checkpoints.next()
-      const checkpoint = !c.done && c.value[0] === h ? c.value[1] : ''
-      const block = { height: h, header: headerText, checkpoint, entries: [] as BackupEntry[], ids: [] as { kind: string; id: string }[] }
-      for (let i = 0; i < bh.count; i++) {
-        const e = await entries.next()
-        if (e.done) throw new Error(`entry ${bh.first + i} is missing from storage`)
-        const [index, stored] = e.value
-        const statement = utf8Decoder.decode(stored.statement)
-        const s = JSON.parse(statement) as { kind: string; id: string }
-        block.entries.push({ index, statement, fingerprint: '' })
-        block.ids.push({ kind: s.kind, id: s.id })
-      }
-      group.push(block)
-      grouped += bh.count
-      if (grouped >= EXPORT_READ) yield* flush()
-    }
-    if (group.length > 0) yield* flush()
-  } finally {
-    // An export that stops early (client gone, error) must close its scans: each holds a
-    // LevelDB iterator and snapshot for as long as the service runs.
-    await Promise.all([checkpoints.return?.(), entries.return?.()])
-  }
-}
-
-const EXPORT_READ = 1000
 const RESTORE_GROUP = 1000
+
+const HEADER_PROBLEMS = { json: 'is not valid JSON', canonical: 'is not canonical', shape: 'is not a block header' } as const
 
 export class RestoreError extends Error {
   override name = 'RestoreError'
@@ -116,8 +34,9 @@ export interface RestoreResult {
  * keys the operator trusts. The first mismatch aborts with its position.
  */
 export async function restoreLines(
-  lines: AsyncIterable<string>, store: LedgerStore, opts: { vkeys: string[]; onProgress?: (size: number, total: number) => void },
+  lines: AsyncIterable<string>, storage: LedgerStorage, opts: { vkeys: string[]; onProgress?: (size: number, total: number) => void },
 ): Promise<RestoreResult> {
+  const store = storeOf(storage)
   if ((await store.head()) !== null) throw new RestoreError('the target data directory already holds a log; restore into an empty one')
   if (opts.vkeys.length === 0) throw new RestoreError('no verifier key to check checkpoints with')
   const keys = opts.vkeys.map(parseVkey)
@@ -125,6 +44,7 @@ export async function restoreLines(
   const out = new GroupWriter(store, () => opts.onProgress?.(compact.size, header?.size ?? compact.size))
   let header: BackupHeader | null = null
   let prev: BlockHeader | null = null
+  let prevHash = ''
   try {
     for await (const raw of lines) {
       if (raw.trim() === '') continue
@@ -141,9 +61,11 @@ export async function restoreLines(
       }
       const b = line as BackupBlock
       const where = `block ${b.height}`
-      const bh = JSON.parse(b.header) as BlockHeader
-      if (utf8Decoder.decode(canonicalBytes(bh)) !== b.header) throw new RestoreError(`${where}: header is not canonical`)
-      if (!verifyBlockLink(prev, bh) || bh.height !== b.height) throw new RestoreError(`${where}: does not link to the previous block`)
+      const headerBytes = utf8ToBytes(b.header)
+      const parsed = parseBlockHeader(headerBytes)
+      if (!parsed.ok) throw new RestoreError(`${where}: header ${HEADER_PROBLEMS[parsed.problem]}`)
+      const bh = parsed.header
+      if (checkBlockLink(prev, bh, prevHash) !== null || bh.height !== b.height) throw new RestoreError(`${where}: does not link to the previous block`)
       if (b.entries.length !== bh.count) throw new RestoreError(`${where}: holds ${b.entries.length} entries, its header says ${bh.count}`)
       const writes: EntryWrite[] = []
       const nodes: StoredNode[] = []
@@ -170,15 +92,17 @@ export async function restoreLines(
       const origin = header.origin
       const check = verifyCheckpointWithAny(b.checkpoint, keys).then((signed) => {
         if (!signed.ok) return new RestoreError(`${where}: checkpoint signature does not verify with the trusted keys`)
-        if (signed.checkpoint.size !== bh.size || bytesToHex(signed.checkpoint.root) !== root) return new RestoreError(`${where}: checkpoint does not match the block`)
-        if (signed.checkpoint.origin !== origin) return new RestoreError(`${where}: checkpoint origin ${signed.checkpoint.origin} is not the backup's ${origin}`)
-        return null
+        const problem = checkBlockCheckpoint(bh, signed.checkpoint, origin)
+        if (problem === 'origin') return new RestoreError(`${where}: checkpoint origin ${signed.checkpoint.origin} is not the backup's ${origin}`)
+        return problem === null ? null : new RestoreError(`${where}: checkpoint does not match the block`)
       })
+      const hash = blockHash(bh)
       await out.add({
-        height: bh.height, header: utf8ToBytes(b.header), checkpoint: b.checkpoint, entries: writes, nodes, erasePayloads: [],
-        head: { size: bh.size, height: bh.height, blockHash: blockHash(bh), root },
+        height: bh.height, header: headerBytes, checkpoint: b.checkpoint, entries: writes, nodes, erasePayloads: [],
+        head: { size: bh.size, height: bh.height, blockHash: hash, root },
       }, check)
       prev = bh
+      prevHash = hash
     }
     await out.flush()
   } catch (e) {

@@ -1,0 +1,34 @@
+// The one way code outside chain/ reaches a ledger's storage: an opaque handle it can pass
+// to chain/ (Log.open, auditLog, exportLines, restoreLines) and close, but not read or
+// write. Only chain/ turns a handle back into its driver (storeOf), so a second driver
+// (PostgreSQL, …) plugs in here and its callers do not change.
+import { LevelStore, type LedgerStore } from './store.ts'
+
+export interface LedgerStorage {
+  /** Where it lives, for messages. */
+  readonly location: string
+  close(): Promise<void>
+}
+
+const drivers = new WeakMap<LedgerStorage, LedgerStore>()
+
+/** A handle on a store its driver has opened. */
+export function storageOf(store: LedgerStore, location: string): LedgerStorage {
+  const handle: LedgerStorage = { location, close: () => store.close() }
+  drivers.set(handle, store)
+  return handle
+}
+
+/** chain/ only: the driver behind a handle. */
+export function storeOf(storage: LedgerStorage): LedgerStore {
+  const store = drivers.get(storage)
+  if (store === undefined) throw new TypeError('not a ledger storage handle (open one with openLevelStorage)')
+  return store
+}
+
+/** Opens the LevelDB storage at `path`, creating an empty one if there is none. */
+export async function openLevelStorage(path: string): Promise<LedgerStorage> {
+  const store = new LevelStore(path)
+  await store.open()
+  return storageOf(store, path)
+}
