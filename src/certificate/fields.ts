@@ -53,8 +53,8 @@ export interface HowToVerify {
   pageUrl: string
   publicUrl: string
   cli: string
-  /** Numbered plain-words steps, in Chinese. */
-  steps: string[]
+  /** Plain-words steps in Chinese, each with the command or address to use, if any, on its own. */
+  steps: { text: string; code: string | null }[]
 }
 
 export interface CertificateFields {
@@ -173,11 +173,11 @@ function cliCommand(kind: string, id: string): string {
   return `npx evidence-ledger verify evidence-${kind}-${id.replace(/[^A-Za-z0-9._-]/g, '_')}.json --key ledger.vkey`
 }
 
-function howToVerifySteps(urls: { keysUrl: string; pageUrl: string; publicUrl: string }, fingerprint: string, cli: string): string[] {
+function howToVerifySteps(urls: { keysUrl: string; pageUrl: string; publicUrl: string }, fingerprint: string, cli: string): HowToVerify['steps'] {
   return [
-    `取得账本验证公钥：从 ${urls.keysUrl} 下载公钥（vkey）保存为 ledger.vkey，核对其 SHA-256 指纹为 ${fingerprint}。`,
-    `命令行核验：在证据包文件所在目录运行 ${cli}，各步骤均为 PASS 且最后一行为 VERIFIED 即核验通过。`,
-    `网页核验：用浏览器打开 ${urls.pageUrl}，填入公钥并选择证据包文件，页面逐项显示核验结果。`,
-    `扫码核验：二维码指向 ${urls.publicUrl}，无需登录即可查看本条目的陈述及其对当前签名检查点的包含证明，页面不含个人信息。`,
+    { text: `取得账本验证公钥：从下列地址下载公钥（vkey），保存为 ledger.vkey，核对其 SHA-256 指纹为 ${fingerprint}：`, code: urls.keysUrl },
+    { text: '命令行核验：在证据包文件所在目录运行下列命令，各步骤均为 PASS 且最后一行为 VERIFIED 即核验通过：', code: cli },
+    { text: '网页核验：用浏览器打开下列地址，填入公钥并选择证据包文件，页面逐项显示核验结果：', code: urls.pageUrl },
+    { text: '扫码核验：二维码指向下列地址，无需登录即可查看本条目的陈述及其对当前签名检查点的包含证明，页面不含个人信息：', code: urls.publicUrl },
   ]
 }

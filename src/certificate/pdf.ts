@@ -72,7 +72,7 @@ function regularText(s: Sheet): string {
   const rows = [...s.meta, ...s.blocks.flatMap((b) => (b.type === 'rows' ? b.rows : []))]
   return [
     s.subtitle, ...rows.map((r) => r.value), ...s.footer, s.banner?.text ?? '', '扫码核验 第页共证明编号·',
-    ...s.blocks.flatMap((b) => (b.type === 'table' ? b.rows.flat() : b.type === 'paragraphs' ? b.items : [])),
+    ...s.blocks.flatMap((b) => (b.type === 'table' ? b.rows.flat() : b.type === 'steps' ? b.items.flatMap((i) => [i.text, i.code ?? '']) : [])),
   ].join('')
 }
 
@@ -165,7 +165,7 @@ function drawBlock(pen: Pen, block: Block): void {
   pen.y -= titleHeight
   if (block.type === 'rows') block.rows.forEach((r) => drawRow(pen, r))
   else if (block.type === 'table') drawTable(pen, block.columns, block.rows)
-  else drawParagraphs(pen, block.items)
+  else drawSteps(pen, block.items)
   pen.y -= 12
 }
 
@@ -219,12 +219,24 @@ function drawTable(pen: Pen, columns: readonly string[], rows: readonly string[]
   for (const row of rows) drawCells(cells(row, pen.fonts.regular), pen.fonts.regular, undefined)
 }
 
-function drawParagraphs(pen: Pen, items: readonly string[]): void {
+/** Numbered steps; a command or address goes on its own shaded line, so it is copied whole. */
+function drawSteps(pen: Pen, items: readonly { text: string; code: string | null }[]): void {
+  const { regular } = pen.fonts
+  const style = { font: regular, size: BODY.size, leading: BODY.leading, color: INK }
   for (const item of items) {
-    const lines = pen.lines(item, CONTENT_WIDTH, pen.fonts.regular, BODY.size)
-    pen.ensure(lines.length * BODY.leading)
-    pen.text(lines, MARGIN.x, pen.y, { font: pen.fonts.regular, size: BODY.size, leading: BODY.leading, color: INK })
-    pen.y -= lines.length * BODY.leading + 4
+    const lines = pen.lines(item.text, CONTENT_WIDTH, regular, BODY.size)
+    const code = item.code === null ? [] : pen.lines(item.code, CONTENT_WIDTH - 12 - 2 * PAD, regular, BODY.size)
+    const codeHeight = code.length === 0 ? 0 : code.length * BODY.leading + 2 * 3 + 3
+    pen.ensure(lines.length * BODY.leading + codeHeight)
+    pen.text(lines, MARGIN.x, pen.y, style)
+    pen.y -= lines.length * BODY.leading + 3
+    if (code.length > 0) {
+      const h = code.length * BODY.leading + 2 * 3
+      pen.page.drawRectangle({ x: MARGIN.x + 12, y: pen.y - h, width: CONTENT_WIDTH - 12, height: h, color: LABEL_BG })
+      pen.text(code, MARGIN.x + 12 + PAD, pen.y - 3, { ...style, color: NAVY })
+      pen.y -= h + 3
+    }
+    pen.y -= 4
   }
 }
 

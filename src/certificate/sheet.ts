@@ -7,7 +7,7 @@ export interface Row { label: string; value: string; alert?: boolean }
 export type Block =
   | { type: 'rows'; title: string; rows: Row[] }
   | { type: 'table'; title: string; columns: string[]; rows: string[][] }
-  | { type: 'paragraphs'; title: string; items: string[] }
+  | { type: 'steps'; title: string; items: { text: string; code: string | null }[] }
 
 export interface Banner { title: string; text: string }
 
@@ -78,7 +78,7 @@ export function certificateSheet(f: CertificateFields): Sheet {
       value: s.ok === true ? '通过' : NOT_APPLICABLE[s.step] ?? '不适用',
     })),
   })
-  blocks.push({ type: 'paragraphs', title: '核验方法 How to verify', items: f.howToVerify.steps.map((s, i) => `${i + 1}. ${s}`) })
+  blocks.push({ type: 'steps', title: '核验方法 How to verify', items: f.howToVerify.steps.map((s, i) => ({ text: `${i + 1}. ${s.text}`, code: s.code })) })
   return {
     title: '存证证明',
     subtitle: 'Evidence Certificate',

@@ -144,6 +144,8 @@ t.test('a revoked data authorization: every field in the PDF, 已撤回 first, t
   writeFileSync(pngPath, page.png)
   writeFileSync(join(OUTPUT, 'certificate-revoked-authorization.pdf'), pdf)
   t.equal(decodeQr(page.rgba, page.width, page.height), fields.qrPayload, `the QR on the rendered page decodes to the /v/ URL (${pngPath})`)
+  // The later pages too, for a person to look at (the layout is judged by eye, not asserted).
+  for (let n = 2; n <= page.pages; n++) writeFileSync(join(OUTPUT, `certificate-revoked-authorization-p${n}.png`), (await renderPage(pdf, n, 2)).png)
 
   t.test('poppler reads the same text (independent reader)', { skip: existsSync('/usr/bin/pdftotext') ? false : '/usr/bin/pdftotext is missing (Debian poppler-utils; .ci/run installs it)' }, async (t) => {
     const file = join(tmpdir(), `certificate-${process.pid}.pdf`)
