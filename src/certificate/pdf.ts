@@ -2,6 +2,7 @@
 // the top-right corner, a banner for a revoked/expired/erased record, the fields as
 // two-column tables, and on every page a footer with the issuer, the time source and the page.
 import fontkit from '@pdf-lib/fontkit'
+import { sha256 } from '@noble/hashes/sha2.js'
 import { PDFDocument, rgb, type PDFFont, type PDFImage, type PDFPage, type RGB } from 'pdf-lib'
 import QRCode from 'qrcode'
 import type { CertificateFields } from './fields.ts'
@@ -40,10 +41,9 @@ export async function renderCertificatePdf(fields: CertificateFields): Promise<U
   doc.registerFontkit(fontkit)
   setMetadata(doc, fields)
   // Each weight embeds exactly the characters drawn in it (plus ASCII, see font.ts).
-  const [regular, bold] = await Promise.all([
-    subsetFor('regular', regularText(sheet)).then((b) => doc.embedFont(b, { subset: false })),
-    subsetFor('bold', boldText(sheet)).then((b) => doc.embedFont(b, { subset: false })),
-  ])
+  const [regularFont, boldFont] = await Promise.all([subsetFor('regular', regularText(sheet)), subsetFor('bold', boldText(sheet))])
+  const regular = await doc.embedFont(regularFont, { subset: false, customName: subsetName('NotoSansSC-Regular', regularFont) })
+  const bold = await doc.embedFont(boldFont, { subset: false, customName: subsetName('NotoSansSC-Bold', boldFont) })
   const qr = await doc.embedPng(await QRCode.toBuffer(fields.qrPayload, { errorCorrectionLevel: 'M', margin: 2, scale: 8 }))
   const pen = new Pen(doc, { regular, bold }, footerHeight(sheet, regular))
   drawHeader(pen, sheet, qr)
@@ -52,6 +52,15 @@ export async function renderCertificatePdf(fields: CertificateFields): Promise<U
   drawFooters(doc, sheet, fields.number, regular)
   // Fixed dates and no random ids: the same fields give the same bytes.
   return doc.save({ useObjectStreams: true })
+}
+
+/**
+ * PDF's name for a subset font: a six-letter tag, "+", the font name (ISO 32000-1 9.6.4).
+ * The tag comes from the subset's bytes, not pdf-lib's random suffix, so output is repeatable.
+ */
+function subsetName(name: string, font: Uint8Array): string {
+  const tag = [...sha256(font).subarray(0, 6)].map((b) => String.fromCharCode(65 + (b % 26))).join('')
+  return `${tag}+${name}`
 }
 
 function setMetadata(doc: PDFDocument, f: CertificateFields): void {
