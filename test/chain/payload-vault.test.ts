@@ -43,3 +43,37 @@ t.test('keys are durable before they are handed out, survive a reopen, and a shr
   const next = await vault.take()
   t.equal(next.id, 3000, 'ids continue where the log left off')
 })
+
+t.test('the store seals payloads, re-seals a block\'s other payloads on erasure, and finishes an interrupted erasure at open', async (t) => {
+  const { LevelStore, vaultDir, keys } = await import('../../chain/store.ts')
+  const { openLog, request } = await import('../helpers/fixtures.ts')
+  const dir = tempDir(t)
+  let log = await openLog(dir)
+  const text = (i: number) => new TextEncoder().encode(`{"record":{"n":"机密-${i}"},"salt":"AAAA"}`)
+  await log.append([0, 1, 2].map((i) => ({ ...request(i), payload: text(i) })))
+  const target = await log.statement(1)
+  await log.append([{
+    kind: 'redaction', id: 'evidence:E-1', subject: target!.subject, commitment: target!.commitment, submitter: 'ops',
+    refs: [{ index: 1, leafHash: (await log.leafHash(1))! }], fingerprint: new Uint8Array([9]), erase: { index: 1, kind: 'evidence', id: 'E-1' },
+  }])
+  t.same(await log.payload(0), text(0), 'a neighbour opens after re-sealing')
+  t.same(await log.payload(2), text(2))
+  t.equal(await log.payload(1), undefined, 'the erased payload is gone')
+  await log.close()
+
+  // Simulate a crash after an erasure's block committed but before its key was destroyed.
+  const store = new LevelStore(dir)
+  await store.open()
+  const row = (await store.db.get(keys.payload(0)))!
+  const keyId = payloadKeyId(row)!
+  await store.db.put(keys.pendingShred(), new TextEncoder().encode(JSON.stringify([keyId])))
+  await store.close()
+  const reopened = new LevelStore(dir)
+  await reopened.open()
+  t.equal(await reopened.db.get(keys.pendingShred()), undefined, 'the pending erasure is finished at open')
+  t.equal(await reopened.payload(0), undefined, 'and what its key sealed can no longer be opened')
+  const vault = await PayloadVault.open(vaultDir(dir), 0)
+  t.equal(await vault.key(keyId), undefined)
+  await vault.close()
+  await reopened.close()
+})
