@@ -3,7 +3,7 @@
 import { join } from 'node:path'
 import { Level } from 'level'
 import { PayloadVault } from './payload-vault.ts'
-import { openPayload, payloadKeyId, sealPayload } from './payload-cipher.ts'
+import { BlockSealer, openPayload, payloadKeyId } from './payload-cipher.ts'
 import type { NodeId, NodeReader, StoredNode } from './tree.ts'
 import { bytesToHex, utf8Decoder, utf8ToBytes } from './encoding.ts'
 import { ERASED_FINGERPRINT, type KindIdRow } from './idempotency.ts'
@@ -230,14 +230,14 @@ export class LevelStore implements LedgerStore {
     const shredding = await this.#planShredding(blocks)
     // One key per block for its payloads; keys are durable before they are handed out,
     // so this adds no fsync to the block.
-    const sealers: (((index: number, plain: Uint8Array) => Uint8Array) | null)[] = []
+    const sealers: (BlockSealer | null)[] = []
     for (const b of blocks) {
       if (!b.entries.some((e) => e.payload && !shredding.erased.has(e.index))) {
         sealers.push(null)
         continue
       }
       const { id, key: k } = await this.#keys.take()
-      sealers.push((index, plain) => sealPayload(plain, index, id, k))
+      sealers.push(new BlockSealer(id, k))
     }
     // The chained form skips abstract-level's per-op object copies: ~2× faster here.
     const batch = this.db.batch()
@@ -281,22 +281,27 @@ export class LevelStore implements LedgerStore {
       const { first, count } = JSON.parse(utf8Decoder.decode(header)) as { first: number; count: number }
       const siblings = Array.from({ length: count }, (_, j) => first + j).filter((j) => !erased.has(j))
       const sealed = await this.db.getMany(siblings.map(keys.payload))
-      let fresh: { id: number; key: Uint8Array } | null = null
+      let fresh: BlockSealer | null = null
       for (let j = 0; j < siblings.length; j++) {
         const row = sealed[j]
         if (row === undefined || payloadKeyId(row) !== keyId) continue
-        fresh ??= await this.#keys.take()
-        plan.puts.push([keys.payload(siblings[j]), sealPayload(openPayload(row, siblings[j], key), siblings[j], fresh.id, fresh.key)])
+        if (!fresh) {
+          const k = await this.#keys.take()
+          fresh = new BlockSealer(k.id, k.key)
+        }
+        plan.puts.push([keys.payload(siblings[j]), fresh.seal(openPayload(row, key))])
       }
     }
     return plan
   }
 
-  #putBlock(batch: ReturnType<typeof this.db.batch>, b: BlockWrite, seal: ((index: number, plain: Uint8Array) => Uint8Array) | null, erased: ReadonlySet<number>): void {
+  #putBlock(batch: ReturnType<typeof this.db.batch>, b: BlockWrite, sealer: BlockSealer | null, erased: ReadonlySet<number>): void {
     // Keys and values are views into one reused scratch buffer: LevelDB's WriteBatch copies
     // each row when it is put, so no row needs its own allocation (that garbage used to be
     // the largest cost of a block).
     const a = scratch.reset()
+    const sealed = sealer?.sealAll(b.entries.filter((e) => e.payload && !erased.has(e.index)).map((e) => e.payload!))
+    let p = 0
     // CompactRange.append lists the nodes each leaf completes together, level 0 upward, in
     // leaf order: entry i's hashes are the next contiguous run of b.nodes.
     const nodes = b.nodes
@@ -318,7 +323,7 @@ export class LevelStore implements LedgerStore {
       batch.put(a.begin(10 + 3 * e.subject.length).byte(P_SUBJECT).utf8(e.subject).byte(0).u64(i).end(), EMPTY)
       batch.put(a.begin(1 + e.leafHash.length).byte(P_LEAF).bytes(e.leafHash).end(), a.begin(8).u64(i).end())
       for (const t of e.refIndexes) batch.put(a.begin(17).byte(P_REF).u64(t).u64(i).end(), EMPTY)
-      if (e.payload && seal && !erased.has(i)) batch.put(a.begin(9).byte(P_PAYLOAD).u64(i).end(), seal(i, e.payload))
+      if (e.payload && sealed && !erased.has(i)) batch.put(a.begin(9).byte(P_PAYLOAD).u64(i).end(), sealed[p++])
     }
     if (n !== nodes.length) throw new Error(`block ${b.height} carries tree nodes of no entry in it`)
     for (const e of b.erasePayloads) {
@@ -428,7 +433,7 @@ export class LevelStore implements LedgerStore {
     if (keyId === null) return row
     const key = await this.#keys.key(keyId)
     // A destroyed key means an erasure whose row deletion this read raced: erased.
-    return key === undefined ? undefined : openPayload(row, index, key)
+    return key === undefined ? undefined : openPayload(row, key)
   }
 
   /**
