@@ -47,10 +47,9 @@ export class PayloadVault {
    * crash that no committed row names; fresh keys overwrite them.
    */
   static async open(dir: string, next: number): Promise<PayloadVault> {
-    mkdirSync(dir, { recursive: true, mode: 0o700 })
-    const vault = new PayloadVault(dir, next)
-    await vault.#refilled()
-    return vault
+    // Nothing is made until a key is needed: audit and export of a stopped DATA_DIR (or a
+    // read-only copy of one) write nothing here.
+    return new PayloadVault(dir, next)
   }
 
   /** The first key id never handed out: the log stores it with each block. */
@@ -74,7 +73,9 @@ export class PayloadVault {
   async key(id: number): Promise<Uint8Array | undefined> {
     const cached = this.#recent.get(id)
     if (cached) return cached
-    const { file, offset } = await this.#slot(id)
+    const slot = await this.#slot(id, false)
+    if (!slot) return undefined
+    const { file, offset } = slot
     const key = new Uint8Array(KEY_BYTES)
     const { bytesRead } = await file.read(key, 0, KEY_BYTES, offset)
     if (bytesRead < KEY_BYTES || key.every((b) => b === 0)) return undefined
@@ -88,7 +89,9 @@ export class PayloadVault {
     for (const id of ids) {
       this.#recent.delete(id)
       for (const r of this.#runs) if (id >= r.start && id < r.start + RUN) r.keys.fill(0, (id - r.start) * KEY_BYTES, (id - r.start + 1) * KEY_BYTES)
-      const { file, offset } = await this.#slot(id)
+      const slot = await this.#slot(id, false)
+      if (!slot) continue // never made: nothing to destroy
+      const { file, offset } = slot
       await file.write(ZERO, 0, KEY_BYTES, offset)
       touched.add(file)
     }
@@ -115,7 +118,7 @@ export class PayloadVault {
     const touched = new Set<FileHandle>()
     // A run may straddle two files.
     for (let i = 0; i < RUN;) {
-      const { file, offset } = await this.#slot(start + i)
+      const { file, offset } = (await this.#slot(start + i, true))!
       const inFile = Math.min(RUN - i, SLOTS_PER_FILE - ((start + i) % SLOTS_PER_FILE))
       await file.write(keys, i * KEY_BYTES, inFile * KEY_BYTES, offset)
       touched.add(file)
@@ -127,21 +130,31 @@ export class PayloadVault {
     this.#durableEnd = start + RUN
   }
 
-  async #slot(id: number): Promise<{ file: FileHandle; offset: number }> {
+  /** The file and offset of a key slot; with `create` false, undefined if its file does not exist. */
+  async #slot(id: number, create: boolean): Promise<{ file: FileHandle; offset: number } | undefined> {
     const n = Math.floor(id / SLOTS_PER_FILE)
     let file = this.#files.get(n)
     if (!file) {
       const path = join(this.dir, `keys-${String(n).padStart(6, '0')}.bin`)
-      // 'r+' keeps what is there; the file is made (and its name synced) on first use.
+      // 'r+' keeps what is there; the file is made (and its name synced) on first need.
+      // The promise is kept before it settles, so concurrent callers open the file once.
       file = open(path, 'r+').catch(async (e: NodeJS.ErrnoException) => {
-        if (e.code !== 'ENOENT') throw e
+        if (e.code !== 'ENOENT' || !create) throw e
+        mkdirSync(this.dir, { recursive: true, mode: 0o700 })
         const f = await open(path, 'w+', 0o600)
         await syncDir(this.dir)
         return f
       })
       this.#files.set(n, file)
     }
-    return { file: await file, offset: (id % SLOTS_PER_FILE) * KEY_BYTES }
+    try {
+      return { file: await file, offset: (id % SLOTS_PER_FILE) * KEY_BYTES }
+    } catch (e) {
+      if (this.#files.get(n) === file) this.#files.delete(n)
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e
+      // A reader's failed open must not fail a writer that arrived meanwhile.
+      return create ? this.#slot(id, true) : undefined
+    }
   }
 
   #remember(id: number, key: Uint8Array): void {

@@ -1,6 +1,9 @@
 // Storage driver interface and its LevelDB implementation (docs/formats.md). Callers see only
 // LedgerStore, so another driver (PostgreSQL, …) can be added without touching them.
+import { join } from 'node:path'
 import { Level } from 'level'
+import { PayloadVault } from './payload-vault.ts'
+import { BlockSealer, openPayload, payloadKeyId } from './payload-cipher.ts'
 import type { NodeId, NodeReader, StoredNode } from './tree.ts'
 import { bytesToHex, utf8Decoder, utf8ToBytes } from './encoding.ts'
 import { ERASED_FINGERPRINT, type KindIdRow } from './idempotency.ts'
@@ -94,8 +97,8 @@ const P_KINDID = 0x6b // k + kind ‖ 0x00 ‖ id → u64 index ‖ fingerprint
 const P_SUBJECT = 0x73 // s + subject ‖ 0x00 ‖ u64 index → ""
 const P_LEAF = 0x68 // h + leaf hash → u64 index
 const P_REF = 0x66 // f + u64 target ‖ u64 source → ""
-const P_PAYLOAD = 0x70 // p + u64 index → canonical {record, salt}
-const P_META = 0x6d // m + "head" → JSON LogHead; m + "format" → STORAGE_FORMAT
+const P_PAYLOAD = 0x70 // p + u64 index → canonical {record, salt}, sealed (chain/payload-cipher.ts)
+const P_META = 0x6d // m + "head" → JSON LogHead; m + "format" → STORAGE_FORMAT; m + "vault" → u64 next key id; m + "shred" → JSON key ids still to destroy
 
 /** Bumped whenever the row layout changes; a store of another format refuses to open. */
 export const STORAGE_FORMAT = 'evidence-ledger/2'
@@ -140,6 +143,8 @@ export const keys = {
   payload: (i: number) => key(P_PAYLOAD, u64(i)),
   head: () => key(P_META, utf8ToBytes('head')),
   format: () => key(P_META, utf8ToBytes('format')),
+  vaultNext: () => key(P_META, utf8ToBytes('vault')),
+  pendingShred: () => key(P_META, utf8ToBytes('shred')),
 }
 
 /** Byte offset of the level-`level` hash inside an entry row. */
@@ -160,13 +165,32 @@ export class MissingNodeError extends Error {
   }
 }
 
+/** Where the payload keys of a LevelDB store live: inside its directory, so moving or
+ * restoring the directory takes them along (LevelDB ignores names it did not make). */
+export function vaultDir(location: string): string {
+  return join(location, 'payload-keys')
+}
+
+/** Key-id rewrites an erasure needs: re-sealed sibling rows and the keys to destroy. */
+interface Shredding {
+  puts: [Uint8Array, Uint8Array][]
+  keyIds: number[]
+  erased: Set<number>
+}
+
 export class LevelStore implements LedgerStore {
   readonly location: string
   readonly db: Db
+  #vault: PayloadVault | null = null
 
   constructor(location: string) {
     this.location = location
     this.db = new Level<Uint8Array, Uint8Array>(location, { keyEncoding: 'view', valueEncoding: 'view', ...LEVEL_OPTIONS })
+  }
+
+  get #keys(): PayloadVault {
+    if (!this.#vault) throw new Error('store is not open')
+    return this.#vault
   }
 
   async open(): Promise<void> {
@@ -177,9 +201,19 @@ export class LevelStore implements LedgerStore {
       await this.db.close()
       throw new Error(`${this.location} holds a log in storage format ${found ?? 'evidence-ledger/1'}, this version reads ${STORAGE_FORMAT}: export it with the version that wrote it and import it here`)
     }
+    const next = await this.db.get(keys.vaultNext())
+    this.#vault = await PayloadVault.open(vaultDir(this.location), next === undefined ? 0 : readU64(next))
+    // An erasure whose block committed but whose keys were not yet destroyed when the
+    // process died: destroy them now, before anyone can read the rows they open.
+    const pending = await this.db.get(keys.pendingShred())
+    if (pending !== undefined) {
+      await this.#vault.shred(JSON.parse(utf8Decoder.decode(pending)) as number[])
+      await this.db.del(keys.pendingShred())
+    }
   }
 
   async close(): Promise<void> {
+    await this.#vault?.close()
     await this.db.close()
   }
 
@@ -193,17 +227,81 @@ export class LevelStore implements LedgerStore {
   }
 
   async writeBlocks(blocks: readonly BlockWrite[], opts: { sync?: boolean } = {}): Promise<void> {
+    const shredding = await this.#planShredding(blocks)
+    // One key per block for its payloads; keys are durable before they are handed out,
+    // so this adds no fsync to the block.
+    const sealers: (BlockSealer | null)[] = []
+    for (const b of blocks) {
+      if (!b.entries.some((e) => e.payload && !shredding.erased.has(e.index))) {
+        sealers.push(null)
+        continue
+      }
+      const { id, key: k } = await this.#keys.take()
+      sealers.push(new BlockSealer(id, k))
+    }
     // The chained form skips abstract-level's per-op object copies: ~2× faster here.
     const batch = this.db.batch()
-    for (const b of blocks) this.#putBlock(batch, b)
+    blocks.forEach((b, i) => this.#putBlock(batch, b, sealers[i], shredding.erased))
+    for (const [k, v] of shredding.puts) batch.put(k, v)
+    if (sealers.some((x) => x !== null) || shredding.puts.length > 0) batch.put(keys.vaultNext(), u64(this.#keys.next))
+    if (shredding.keyIds.length > 0) batch.put(keys.pendingShred(), utf8ToBytes(JSON.stringify(shredding.keyIds)))
     await batch.write({ sync: opts.sync ?? true })
+    if (shredding.keyIds.length > 0) {
+      // Only now is the redaction durable; destroying the keys first could lose payloads
+      // of a block that never committed. A crash in between is finished at open().
+      await this.#keys.shred(shredding.keyIds)
+      await this.db.del(keys.pendingShred())
+    }
   }
 
-  #putBlock(batch: ReturnType<typeof this.db.batch>, b: BlockWrite): void {
+  /**
+   * What erasing payloads takes: the erased rows' key is shared by their block's other
+   * payloads, so those are opened and sealed again under a fresh key, and the old key is
+   * destroyed once the block is durable. Every copy LevelDB keeps of the erased row (log,
+   * tables, snapshots) then names a key that no longer exists.
+   */
+  async #planShredding(blocks: readonly BlockWrite[]): Promise<Shredding> {
+    const erased = new Set<number>()
+    for (const b of blocks) for (const e of b.erasePayloads) erased.add(e.index)
+    const plan: Shredding = { puts: [], keyIds: [], erased }
+    if (erased.size === 0) return plan
+    const targets = [...erased]
+    const rows = await this.db.getMany(targets.map(keys.payload))
+    const doomed = new Map<number, number>() // key id → a target index sealed with it
+    targets.forEach((t, i) => {
+      const id = rows[i] === undefined ? null : payloadKeyId(rows[i]!)
+      if (id !== null && !doomed.has(id)) doomed.set(id, t)
+    })
+    for (const [keyId, target] of doomed) {
+      plan.keyIds.push(keyId)
+      const key = await this.#keys.key(keyId)
+      const entry = await this.entry(target)
+      const header = entry && (await this.blockHeader(entry.height))
+      if (!key || !header) continue
+      const { first, count } = JSON.parse(utf8Decoder.decode(header)) as { first: number; count: number }
+      const siblings = Array.from({ length: count }, (_, j) => first + j).filter((j) => !erased.has(j))
+      const sealed = await this.db.getMany(siblings.map(keys.payload))
+      let fresh: BlockSealer | null = null
+      for (let j = 0; j < siblings.length; j++) {
+        const row = sealed[j]
+        if (row === undefined || payloadKeyId(row) !== keyId) continue
+        if (!fresh) {
+          const k = await this.#keys.take()
+          fresh = new BlockSealer(k.id, k.key)
+        }
+        plan.puts.push([keys.payload(siblings[j]), fresh.seal(openPayload(row, key))])
+      }
+    }
+    return plan
+  }
+
+  #putBlock(batch: ReturnType<typeof this.db.batch>, b: BlockWrite, sealer: BlockSealer | null, erased: ReadonlySet<number>): void {
     // Keys and values are views into one reused scratch buffer: LevelDB's WriteBatch copies
     // each row when it is put, so no row needs its own allocation (that garbage used to be
     // the largest cost of a block).
     const a = scratch.reset()
+    const sealed = sealer?.sealAll(b.entries.filter((e) => e.payload && !erased.has(e.index)).map((e) => e.payload!))
+    let p = 0
     // CompactRange.append lists the nodes each leaf completes together, level 0 upward, in
     // leaf order: entry i's hashes are the next contiguous run of b.nodes.
     const nodes = b.nodes
@@ -225,7 +323,7 @@ export class LevelStore implements LedgerStore {
       batch.put(a.begin(10 + 3 * e.subject.length).byte(P_SUBJECT).utf8(e.subject).byte(0).u64(i).end(), EMPTY)
       batch.put(a.begin(1 + e.leafHash.length).byte(P_LEAF).bytes(e.leafHash).end(), a.begin(8).u64(i).end())
       for (const t of e.refIndexes) batch.put(a.begin(17).byte(P_REF).u64(t).u64(i).end(), EMPTY)
-      if (e.payload) batch.put(a.begin(9).byte(P_PAYLOAD).u64(i).end(), e.payload)
+      if (e.payload && sealed && !erased.has(i)) batch.put(a.begin(9).byte(P_PAYLOAD).u64(i).end(), sealed[p++])
     }
     if (n !== nodes.length) throw new Error(`block ${b.height} carries tree nodes of no entry in it`)
     for (const e of b.erasePayloads) {
@@ -316,12 +414,26 @@ export class LevelStore implements LedgerStore {
     return out
   }
 
-  payload(index: number): Promise<Uint8Array | undefined> {
-    return this.db.get(keys.payload(index))
+  async payload(index: number): Promise<Uint8Array | undefined> {
+    const row = await this.db.get(keys.payload(index))
+    return row === undefined ? undefined : this.#open(index, row)
   }
 
-  payloads(indexes: readonly number[]): Promise<(Uint8Array | undefined)[]> {
-    return indexes.length === 0 ? Promise.resolve([]) : this.db.getMany(indexes.map(keys.payload))
+  async payloads(indexes: readonly number[]): Promise<(Uint8Array | undefined)[]> {
+    if (indexes.length === 0) return []
+    const rows = await this.db.getMany(indexes.map(keys.payload))
+    const out: (Uint8Array | undefined)[] = []
+    for (let i = 0; i < rows.length; i++) out.push(rows[i] === undefined ? undefined : await this.#open(indexes[i], rows[i]!))
+    return out
+  }
+
+  /** A payload row's bytes: opened with its key, or as stored if written before sealing. */
+  async #open(index: number, row: Uint8Array): Promise<Uint8Array | undefined> {
+    const keyId = payloadKeyId(row)
+    if (keyId === null) return row
+    const key = await this.#keys.key(keyId)
+    // A destroyed key means an erasure whose row deletion this read raced: erased.
+    return key === undefined ? undefined : openPayload(row, key)
   }
 
   /**
