@@ -21,6 +21,13 @@ export async function runAudit(opts: { json?: boolean; key?: string[]; strict?: 
   const rate = Math.round(report.entries / Math.max(seconds, 0.001))
   if (opts.json) process.stdout.write(JSON.stringify({ ...report, seconds, rate }) + '\n')
   else if (report.ok) process.stdout.write(`audit OK: ${report.entries} entries in ${report.blocks} blocks, root ${report.root}; ${seconds.toFixed(2)} s, ${rate} entries/s\n`)
-  else process.stdout.write(`audit FAILED at ${report.position?.what} ${report.position?.index}: ${report.error}\n(verified ${report.entries} entries in ${report.blocks} blocks before it)\n`)
+  else process.stdout.write(`${failureLine(report)}\n(verified ${report.entries} entries in ${report.blocks} blocks before it)\n`)
   return report.ok ? 0 : 1
+}
+
+/** "audit FAILED at entry 4: leaf hash …", not "… at entry 4: entry 4: leaf hash …". */
+export function failureLine(report: AuditReport): string {
+  const at = report.position ? `${report.position.what} ${report.position.index}` : 'an unknown position'
+  const error = report.error ?? 'unknown error'
+  return `audit FAILED at ${at}: ${error.startsWith(`${at}: `) ? error.slice(at.length + 2) : error}`
 }

@@ -25,8 +25,9 @@ export async function runExport(opts: { out: string; url?: string; token?: strin
   const bar = progressBar('export')
   try {
     if (opts.url) {
-      const res = await fetch(new URL('/v1/export', opts.url), { headers: opts.token ? { authorization: `Bearer ${opts.token}` } : {} })
-      if (!res.ok || !res.body) throw new Error(`export failed: HTTP ${res.status} ${await res.text()}`)
+      if (!opts.token) throw new Error('export --url needs an admin token: pass --token <jwt> or set EVIDENCE_LEDGER_TOKEN (e.g. from `evidence-ledger token --role admin`)')
+      const res = await fetch(new URL('/v1/export', opts.url), { headers: { authorization: `Bearer ${opts.token}` } })
+      if (!res.ok || !res.body) throw new Error(`export failed: ${await refusal(res)}`)
       await pipeline(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream), progressOf(bar), out)
     } else {
       const config = loadConfig()
@@ -101,4 +102,16 @@ export async function runImport(file: string, opts: { key?: string[] }): Promise
     rmSync(staging, { recursive: true, force: true })
     throw e
   }
+}
+
+/** A refused HTTP answer in plain words: the problem's detail, not its raw JSON. */
+async function refusal(res: Response): Promise<string> {
+  const text = await res.text()
+  try {
+    const p = JSON.parse(text) as { title?: string; detail?: string }
+    if (p.title || p.detail) return `HTTP ${res.status} ${[p.title, p.detail].filter(Boolean).join(': ')}`
+  } catch {
+    // not a problem document; say what came back
+  }
+  return `HTTP ${res.status} ${text.slice(0, 200)}`
 }
