@@ -3,9 +3,10 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { allPassed, isBundle, verifyBundle, verifyReceipt, type Receipt, type StepResult } from '../../chain/verify.ts'
 import { parseVkey } from '../../chain/note.ts'
+import { isCompactBatch, verifyCompactBatch } from '../../chain/compact-receipts.ts'
 
 export interface VerifyOutput {
-  kind: 'bundle' | 'receipt'
+  kind: 'bundle' | 'receipt' | 'batch of receipts'
   ok: boolean
   steps: StepResult[]
 }
@@ -29,6 +30,12 @@ export function verifyDocument(doc: unknown, vkey: string): VerifyOutput {
   if (isBundle(doc)) {
     const steps = verifyBundle(doc, vkey)
     return { kind: 'bundle', ok: allPassed(steps), steps }
+  }
+  if (isCompactBatch(doc)) {
+    // A compact batch answer: every receipt in it, expanded and verified like any other.
+    const checks = verifyCompactBatch(doc, vkey)
+    const steps = checks.map((c): StepResult => ({ step: 'inclusion', ok: c.ok, detail: `item ${c.item} (status ${c.status}): ${c.detail}` }))
+    return { kind: 'batch of receipts', ok: checks.some((c) => c.ok) && checks.every((c) => c.ok !== false), steps }
   }
   const r = doc as Partial<Receipt>
   if (typeof r !== 'object' || r === null || !r.entry || !r.statement || !r.checkpoint || !r.inclusion) {

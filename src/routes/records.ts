@@ -5,6 +5,7 @@ import { BatchBody, MAX_BATCH, RecordBody } from '../schemas/records.ts'
 import { EntryParams } from '../schemas/params.ts'
 import { ProblemSchema, ReceiptSchema, StatementSchema, bodyProblemResponses, problemResponses } from '../schemas/responses.ts'
 import { EVIDENCE_ROLES, READ_ROLES, SUBMIT_ROLES } from './roles.ts'
+import { COMPACT_FORMAT, compactReceipts } from '../../chain/compact-receipts.ts'
 
 // Record bodies skip Ajv; the ledger service checks them with validateRecordBody
 // (src/record-validation.ts):
@@ -49,18 +50,29 @@ const recordRoutes: FastifyPluginAsyncTypebox = async (app) => {
       tags: ['records'],
       security: [{ bearer: [] }],
       body: unchecked(BatchBody),
+      querystring: Type.Object({
+        receipts: Type.Optional(Type.Literal('compact', { description: 'answer in the compact form (docs/api.md); the same as the header Prefer: receipts=compact' })),
+      }, { additionalProperties: false }),
       response: {
-        200: Type.Object({
-          results: Type.Array(Type.Object({
-            status: Type.Integer(),
-            receipt: Type.Optional(ReceiptSchema),
-            problem: Type.Optional(ProblemSchema),
-          }, { additionalProperties: false })),
-        }, { additionalProperties: false }),
+        200: Type.Union([
+          Type.Object({
+            results: Type.Array(Type.Object({
+              status: Type.Integer(),
+              receipt: Type.Optional(ReceiptSchema),
+              problem: Type.Optional(ProblemSchema),
+            }, { additionalProperties: false })),
+          }, { additionalProperties: false }),
+          Type.Object({
+            format: Type.Literal(COMPACT_FORMAT),
+            shared: Type.Unknown({ description: 'block, checkpoint, treeSize, time and submitter the compacted items share' }),
+            nodes: Type.Array(Type.String(), { description: 'every distinct proof hash once' }),
+            results: Type.Array(Type.Unknown(), { description: 'per item: status with index, leafHash, statement and path (positions in nodes), or a whole receipt, or a problem' }),
+          }, { description: 'compact form, on request' }),
+        ]),
         ...bodyProblemResponses,
       },
     },
-  }, async (request) => {
+  }, async (request, reply) => {
     const body = request.body
     if (typeof body !== 'object' || body === null || Array.isArray(body) || Object.keys(body).some((k) => k !== 'records')) {
       throw new ProblemError('validation', 'body must be {"records": [...]}')
@@ -71,6 +83,10 @@ const recordRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
     const results = await app.ledger.notarizeBatch(records, request.principal!.sub)
     for (const r of results) app.countAppends(String(r.status))
+    if (request.query.receipts === 'compact' || /(?:^|[\s,;])receipts=compact(?:$|[\s,;])/.test(String(request.headers.prefer ?? ''))) {
+      reply.header('preference-applied', 'receipts=compact')
+      return compactReceipts(results)
+    }
     return { results }
   })
 
