@@ -18,6 +18,7 @@ import healthRoutes from './routes/health.ts'
 import proofRoutes from './routes/proofs.ts'
 import recordRoutes from './routes/records.ts'
 import subjectRoutes from './routes/subjects.ts'
+import browseRoutes from './routes/browse.ts'
 import evidenceRoutes from './routes/evidence.ts'
 import authorizationRoutes from './routes/authorizations.ts'
 import erasureRoutes from './routes/erasure.ts'
@@ -72,6 +73,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await app.register(proofRoutes)
   await app.register(recordRoutes)
   await app.register(subjectRoutes)
+  await app.register(browseRoutes)
   await app.register(evidenceRoutes)
   await app.register(authorizationRoutes)
   await app.register(erasureRoutes)
