@@ -74,6 +74,12 @@ export interface LedgerStore extends NodeReader {
   referrers(index: number): Promise<number[]>
   payload(index: number): Promise<Uint8Array | undefined>
   payloads(indexes: readonly number[]): Promise<(Uint8Array | undefined)[]>
+  /**
+   * Canonical statement bytes of entries [from, from + count), in index order, in one
+   * range read (tlog-tiles entry bundles: up to 256 per call). Stops early at the end of the
+   * log; never takes a lock, so it runs beside appends (a row is written whole or not at all).
+   */
+  statements(from: number, count: number): Promise<Uint8Array[]>
   /** Everything, in key order, for audit and export. */
   scanEntries(from?: number): AsyncIterable<[number, StoredEntry]>
   scanBlocks(from?: number): AsyncIterable<[number, Uint8Array]>
@@ -322,6 +328,13 @@ export class LevelStore implements LedgerStore {
 
   payloads(indexes: readonly number[]): Promise<(Uint8Array | undefined)[]> {
     return indexes.length === 0 ? Promise.resolve([]) : this.db.getMany(indexes.map(keys.payload))
+  }
+
+  async statements(from: number, count: number): Promise<Uint8Array[]> {
+    if (count <= 0) return []
+    const out: Uint8Array[] = []
+    for await (const v of this.db.values({ gte: keys.entry(from), lt: keys.entry(from + count) })) out.push(v.slice(entryNodeOffset(v[8])))
+    return out
   }
 
   /**
