@@ -60,11 +60,13 @@ program.command('keygen')
   })
 
 program.command('verify')
-  .description('verify an evidence bundle or a receipt offline, trusting only the given ledger key')
-  .argument('<file>', 'bundle or receipt JSON file')
+  .description('verify an evidence bundle, a receipt or a tlog-proof offline, trusting only the given ledger key (and witness policy)')
+  .argument('<file>', 'bundle or receipt JSON file, or a c2sp.org/tlog-proof@v1 file')
   .requiredOption('--key <vkey>', 'ledger verifier key (name+keyid+key) or a file containing it')
+  .option('--policy <file>', 'tlog-policy file: check each witness cosignature and the quorum (without it only the operator vouches)')
+  .option('--leaf <hex>', 'leaf hash of the entry, for a tlog-proof file')
   .option('--json', 'machine-readable output')
-  .action(async (file: string, o: { key: string; json?: boolean }) => {
+  .action(async (file: string, o: { key: string; json?: boolean; policy?: string; leaf?: string }) => {
     const { runVerify } = await import('./commands/verify.ts')
     process.exitCode = runVerify(file, o)
   })
@@ -85,8 +87,9 @@ program.command('monitor')
   .requiredOption('--key <vkey>', 'the ledger verifier key, or a file containing it')
   .option('--state <file>', 'where the last accepted checkpoint is kept', 'monitor-state.json')
   .option('--interval <seconds>', 'poll interval', '30')
-  .option('--once', 'check once and exit: 0 ok, 2 alert')
-  .action(async (url: string, o: { key: string; state: string; once?: boolean; interval: string }) => {
+  .option('--peer <url>', 'another view of the same ledger to compare with: a witness\'s <url>/<sha256(origin)>/checkpoint or a mirror\'s /tlog/checkpoint (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
+  .option('--once', 'check once and exit: 0 ok, 2 alert, 3 split view (evidence printed), 4 unreachable')
+  .action(async (url: string, o: { key: string; state: string; once?: boolean; interval: string; peer?: string[] }) => {
     const { runMonitor } = await import('./commands/monitor.ts')
     process.exitCode = await runMonitor(url, o)
   })

@@ -164,6 +164,38 @@ t.test('ledger + three real witnesses, quorum 2', async (t) => {
   })
   const final = verifyWitnessedCheckpoint(await (await fetch(`${ledger.url}/v1/checkpoint`)).text(), { policy })
   t.same(final.cosigned.sort(), ['w1', 'w2', 'w3'], 'all three cosign again')
+
+  // `verify --policy`: log signature, each cosignature and the quorum as separate steps.
+  const dir = tempDir(t, 'el-lw-verify-')
+  const rc = stuck[1]
+  const proofText = (await proofOf(rc.entry.index)).text
+  const files = {
+    witnessed: join(dir, 'witnessed.json'), plain: join(dir, 'plain.json'), proof: join(dir, 'proof.txt'), key: join(dir, 'ledger.vkey'),
+  }
+  writeFileSync(files.witnessed, JSON.stringify({ ...rc, witnessed: { proof: proofText } }))
+  writeFileSync(files.plain, JSON.stringify(rc))
+  writeFileSync(files.proof, proofText)
+  writeFileSync(files.key, ledgerVkey + '\n')
+  const verify = (args: string[]) => run(process.execPath, [CLI, 'verify', ...args, '--key', files.key])
+    .then((r) => ({ code: 0, ...r }), (e: { code: number; stdout: string; stderr: string }) => e)
+  const v1 = await verify([files.witnessed, '--policy', policyPath])
+  t.equal(v1.code, 0, v1.stdout)
+  t.match(v1.stdout, /PASS {2}witnessing: checkpoint is signed by the ledger key/)
+  for (const w of ['w1', 'w2', 'w3']) t.match(v1.stdout, new RegExp(`PASS {2}witnessing: cosignature by ${w}\\n`), `a step for ${w}`)
+  t.match(v1.stdout, /PASS {2}witnessing: witness quorum\n {6}met: quorum 2 of \(w1, w2, w3\)/)
+  t.match(v1.stdout, /WITNESSED: the witness quorum/)
+  const v2 = await verify([files.plain])
+  t.equal(v2.code, 0, 'a plain receipt still verifies')
+  t.match(v2.stdout, /only the log operator vouches/)
+  t.match(v2.stdout, /NOT WITNESSED/)
+  const v3 = await verify([files.plain, '--policy', policyPath])
+  t.equal(v3.code, 1, 'with a policy, a checkpoint nobody cosigned fails the quorum step')
+  t.match(v3.stdout, /FAIL {2}witnessing: witness quorum\n {6}not met/)
+  const v4 = await verify([files.proof, '--policy', policyPath, '--leaf', rc.entry.leafHash])
+  t.equal(v4.code, 0, 'a bare tlog-proof verifies with --leaf')
+  t.match(v4.stdout, /PASS {2}witnessing: entry is included in the cosigned tree/)
+  const v5 = await verify([files.proof, '--policy', policyPath, '--leaf', receipts[0].entry.leafHash])
+  t.equal(v5.code, 1, 'and fails for another leaf')
   ledger.child.kill('SIGTERM')
   t.same(await waitExit(ledger.child), { code: 0, signal: null }, 'the ledger still shuts down cleanly')
 })
