@@ -117,7 +117,7 @@ const witness = program.command('witness')
   .description('run an independent witness (tlog-witness cosigner) for one or more ledgers (env: PORT, HOST, DATA_DIR, LOG_LEVEL); see docs/witness.md')
   .option('--name <key name>', 'this witness\'s key name, e.g. witness.bank.example/ledger (fixed at first start)')
   .option('--log <vkey>', 'a ledger verifier key to witness (repeat for more ledgers or rotated keys)', (v: string, prev: string[] = []) => [...prev, v])
-  .option('--mirror <url>', 'also mirror the ledger\'s tiles from this URL (not implemented yet)')
+  .option('--mirror <url>', 'keep a verified copy of the ledger: fetch every entry from its tlog-tiles prefix (e.g. https://ledger.example/tlog) before cosigning, and serve it under /<sha256(origin)>/tile/…')
   .action(async (o: { name?: string; log?: string[]; mirror?: string }) => {
     if (!o.name) fail('witness needs --name <key name>')
     const { serveWitness } = await import('./witness/server.ts')
