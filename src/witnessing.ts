@@ -101,7 +101,9 @@ export class Witnessing {
   kick(): void {
     if (this.#closed) return
     this.#dirty = true
-    if (this.#running === null) this.#running = this.#loop().finally(() => { this.#running = null })
+    // setImmediate: not even the first synchronous steps of a round run inside the
+    // sequencer's block write that called us.
+    if (this.#running === null) this.#running = new Promise<void>((r) => setImmediate(r)).then(() => this.#loop()).finally(() => { this.#running = null })
   }
 
   async close(): Promise<void> {
