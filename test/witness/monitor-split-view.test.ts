@@ -4,43 +4,22 @@
 // exit 3; a peer that cannot be reached is exit 4, not a split view.
 import t from 'tap'
 import { execFile } from 'node:child_process'
-import { cpSync, mkdirSync, writeFileSync } from 'node:fs'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import type { AddressInfo } from 'node:net'
 import { comparePeer } from '../../src/commands/monitor.ts'
-import { exportLines } from '../../chain/export.ts'
-import { restoreLines } from '../../chain/restore.ts'
-import { openLevelStorage } from '../../chain/storage.ts'
 import { verifyCheckpoint } from '../../chain/verify.ts'
-import { storePath } from '../../src/config.ts'
 import { CLI, freePort } from '../../scripts/server-process.ts'
-import { makeApp, sampleRecords, type TestApp } from '../helpers/app.ts'
+import { makeApp } from '../helpers/app.ts'
 import { tempDir } from '../helpers/fixtures.ts'
+import { appendEvidence as append, forkOf, listen } from '../helpers/forked-ledgers.ts'
 
 const run = promisify(execFile)
-
-async function append(a: TestApp, from: number, n: number): Promise<void> {
-  const headers = await a.auth('submitter')
-  const r = await a.app.inject({ method: 'POST', url: '/v1/records:batch', headers, payload: { records: Array.from({ length: n }, (_, i) => ({ kind: 'evidence', record: sampleRecords(from + i).evidence })) } })
-  if (r.statusCode >= 300) throw new Error(r.body)
-}
-
-async function listen(a: TestApp): Promise<string> {
-  await a.app.listen({ port: 0, host: '127.0.0.1' })
-  return `http://127.0.0.1:${(a.app.server.address() as AddressInfo).port}`
-}
 
 t.test('monitor --peer: consistent peers pass, a forked view is a split view with evidence, an unreachable peer is not', async (t) => {
   const a = await makeApp(t)
   await append(a, 0, 10)
-  const dirB = tempDir(t)
-  mkdirSync(dirB, { recursive: true })
-  cpSync(join(a.dataDir, 'keys'), join(dirB, 'keys'), { recursive: true })
-  const storeB = await openLevelStorage(storePath(dirB))
-  await restoreLines(exportLines(a.app.ledger.log.storage, a.app.ledger.log.origin), storeB, { vkeys: [a.app.ledger.log.signer.vkey] })
-  await storeB.close()
-  const b = await makeApp(t, { DATA_DIR: dirB })
+  const b = await forkOf(t, a)
   const urlA = await listen(a)
   const urlB = await listen(b)
   const vkey = a.app.ledger.log.signer.vkey
