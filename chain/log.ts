@@ -51,6 +51,7 @@ export class Log implements LogReader, NodeReader {
   readonly #emptyCheckpoint: string
   readonly #nodes = new NodeCache()
   readonly #blocks = new Map<number, LogBlock>()
+  readonly #checkpointListeners = new Set<(checkpoint: string) => void>()
   #tip: LogTip
   onBlock: ((stats: BlockStats) => void) | null = null
 
@@ -130,11 +131,29 @@ export class Log implements LogReader, NodeReader {
       this.#tip = block.tip
       this.#rememberBlock(block.write.height, block.tip.latest!)
       for (const n of block.write.nodes) this.#nodes.set(n.id.level, n.id.index, n.hash)
+      // Listeners (witnessing) only take note and return; they must never hold up the sequencer.
+      for (const l of this.#checkpointListeners) l(block.write.checkpoint)
     }
     return block.outcomes()
   }
 
+  onCheckpoint(listener: (checkpoint: string) => void): () => void {
+    this.#checkpointListeners.add(listener)
+    return () => this.#checkpointListeners.delete(listener)
+  }
+
   // ---- reads -------------------------------------------------------------------------
+
+  statements(from: number, count: number): Promise<Uint8Array[]> {
+    // Bounded by the in-memory size: rows of a block still being written are not served.
+    return this.#store.statements(from, Math.min(count, this.size - from))
+  }
+
+  nodeHashes(level: number, from: number, count: number): Promise<Uint8Array[]> {
+    if (count <= 0) return Promise.resolve([])
+    if ((from + count) * 2 ** level > this.size) throw new RangeError(`nodes ${from}..${from + count - 1} at level ${level} are not complete in a tree of ${this.size}`)
+    return this.readNodes(Array.from({ length: count }, (_, i) => ({ level, index: from + i })))
+  }
 
   async readNodes(ids: readonly NodeId[]): Promise<Uint8Array[]> {
     const out: (Uint8Array | undefined)[] = ids.map((id) => this.#nodes.get(id.level, id.index))

@@ -40,6 +40,12 @@ export interface LogReader {
   block(height: number): Promise<LogBlock | undefined>
   /** An entry's proof against the checkpoint of the block that holds it. */
   receipt(index: number): Promise<Receipt | undefined>
+  /** Canonical statement bytes of entries [from, from + count) that exist, in order (tlog-tiles entry bundles). */
+  statements(from: number, count: number): Promise<Uint8Array[]>
+  /** Hashes of the tree nodes at `level` (0 = leaves), indexes [from, from + count): tlog-tiles hash tiles. */
+  nodeHashes(level: number, from: number, count: number): Promise<Uint8Array[]>
+  /** Called after every durable block with its checkpoint; returns the unsubscribe. */
+  onCheckpoint(listener: (checkpoint: string) => void): () => void
   rootAt(size: number): Promise<Uint8Array>
   inclusionProof(index: number, size: number): Promise<Uint8Array[]>
   consistencyProof(from: number, to: number): Promise<Uint8Array[]>

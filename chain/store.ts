@@ -77,6 +77,12 @@ export interface LedgerStore extends NodeReader {
   referrers(index: number): Promise<number[]>
   payload(index: number): Promise<Uint8Array | undefined>
   payloads(indexes: readonly number[]): Promise<(Uint8Array | undefined)[]>
+  /**
+   * Canonical statement bytes of entries [from, from + count), in index order, in one
+   * range read (tlog-tiles entry bundles: up to 256 per call). Stops early at the end of the
+   * log; never takes a lock, so it runs beside appends (a row is written whole or not at all).
+   */
+  statements(from: number, count: number): Promise<Uint8Array[]>
   /** Everything, in key order, for audit and export. */
   scanEntries(from?: number): AsyncIterable<[number, StoredEntry]>
   scanBlocks(from?: number): AsyncIterable<[number, Uint8Array]>
@@ -434,6 +440,13 @@ export class LevelStore implements LedgerStore {
     const key = await this.#keys.key(keyId)
     // A destroyed key means an erasure whose row deletion this read raced: erased.
     return key === undefined ? undefined : openPayload(row, key)
+  }
+
+  async statements(from: number, count: number): Promise<Uint8Array[]> {
+    if (count <= 0) return []
+    const out: Uint8Array[] = []
+    for await (const v of this.db.values({ gte: keys.entry(from), lt: keys.entry(from + count) })) out.push(v.slice(entryNodeOffset(v[8])))
+    return out
   }
 
   /**

@@ -26,6 +26,24 @@ async function metricsPlugin(app: FastifyInstance, opts: MetricsOptions): Promis
   })
   new Gauge({ name: 'ledger_tree_size', help: 'Entries in the Merkle tree', registers: [registry], collect() { this.set(log.size) } })
   new Gauge({ name: 'ledger_block_height', help: 'Height of the last block', registers: [registry], collect() { this.set(log.height) } })
+  // Witnessing (WITNESS_POLICY): read at scrape time from the service's own counters.
+  new Gauge({
+    name: 'ledger_witnessed_tree_size', help: 'Size of the newest checkpoint that satisfies the witness quorum (-1: none yet, or no policy)', registers: [registry],
+    collect() { this.set(app.witnessing?.status().witnessedSize ?? -1) },
+  })
+  new Gauge({
+    name: 'ledger_witness_cosigned_size', help: 'Tree size each witness last cosigned (-1: unknown)', labelNames: ['witness'], registers: [registry],
+    collect() { for (const w of app.witnessing?.status().witnesses ?? []) this.set({ witness: w.name }, w.size ?? -1) },
+  })
+  new Gauge({
+    name: 'ledger_witness_requests', help: 'add-checkpoint calls by witness and result (cosigned, size-learned, failed) since start', labelNames: ['witness', 'result'], registers: [registry],
+    collect() {
+      for (const [k, n] of app.witnessing?.counts ?? []) {
+        const [witness, result] = k.split('\u0000')
+        this.set({ witness, result }, n)
+      }
+    },
+  })
   const requests = new Counter({ name: 'http_requests_total', help: 'HTTP requests', labelNames: ['route', 'status'], registers: [registry] })
 
   log.onBlock = (s) => {

@@ -22,6 +22,8 @@ import browseRoutes from './routes/browse.ts'
 import evidenceRoutes from './routes/evidence.ts'
 import authorizationRoutes from './routes/authorizations.ts'
 import erasureRoutes from './routes/erasure.ts'
+import witnessing from './witnessing-plugin.ts'
+import tlogRoutes from './routes/tlog.ts'
 import exportRoutes from './routes/export.ts'
 import verifyPageRoutes from './routes/verify-page.ts'
 
@@ -66,11 +68,13 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     devKey: tokenKey?.publicKey, devKeyId: tokenKey?.kid, maxTokenTtlSeconds: config.auth.maxTokenTtlSeconds,
   })
   await app.register(ledger, { storePath: storePath(config.dataDir), origin: config.origin, keys })
+  await app.register(witnessing, { policyPath: config.witnessPolicy })
   await app.register(security, { rateLimit: config.rateLimit })
   await app.register(docs)
   await app.register(metrics, { log: app.ledger.log, visibility: config.metrics })
   await app.register(healthRoutes)
   await app.register(proofRoutes)
+  await app.register(tlogRoutes)
   await app.register(recordRoutes)
   await app.register(subjectRoutes)
   await app.register(browseRoutes)

@@ -26,6 +26,8 @@ export interface Config {
   /** Who may read /metrics: everyone, or only auditor/admin tokens. */
   metrics: 'public' | 'private'
   bodyLimit: number
+  /** WITNESS_POLICY: a tlog-policy file naming the witnesses to ask and the quorum (docs/witness.md). */
+  witnessPolicy?: string
 }
 
 /** Where the ledger's storage lives inside DATA_DIR (its keys are in DATA_DIR/keys). */
@@ -73,6 +75,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // Production (an identity provider configured) keeps operational detail private unless asked.
     metrics: choiceVar(env, 'METRICS', jwksUrl ? 'private' : 'public', ['public', 'private'] as const),
     bodyLimit: intVar(env, 'BODY_LIMIT', 4 * 1024 * 1024, 1024, 64 * 1024 * 1024),
+    ...(env.WITNESS_POLICY ? { witnessPolicy: resolve(env.WITNESS_POLICY) } : {}),
   }
 }
 

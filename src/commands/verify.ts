@@ -4,11 +4,20 @@ import { existsSync, readFileSync } from 'node:fs'
 import { allPassed, isBundle, verifyBundle, verifyReceipt, type Receipt, type StepResult } from '../../chain/verify.ts'
 import { parseVkey } from '../../chain/note.ts'
 import { isCompactBatch, verifyCompactBatch } from '../../chain/compact-receipts.ts'
+import { parsePolicy, type Policy } from '../../chain/policy.ts'
+import { TLOG_PROOF_HEADER, verifyTlogProof } from '../../chain/tlog-proof.ts'
+import type { WitnessStep } from '../../chain/witnessed-checkpoint.ts'
+import { NO_POLICY, witnessingSteps, type WitnessableDocument } from '../../chain/witnessing-evidence.ts'
+import { hexToBytes } from '../../chain/encoding.ts'
 
 export interface VerifyOutput {
-  kind: 'bundle' | 'receipt' | 'batch of receipts'
+  kind: 'bundle' | 'receipt' | 'tlog-proof' | 'batch of receipts'
   ok: boolean
   steps: StepResult[]
+  /** Log signature, each witness's cosignature, quorum (and inclusion for a witnessed proof): separate steps. */
+  witnessing: WitnessStep[]
+  /** Whether a policy's quorum vouched, or only the operator. */
+  vouchedBy: 'quorum' | 'operator only'
 }
 
 const STEP_LABEL: Record<string, string> = {
@@ -18,6 +27,10 @@ const STEP_LABEL: Record<string, string> = {
   checkpoint: 'checkpoint is signed by the ledger key',
   block: 'block header matches the checkpoint',
   related: 'later statements are bound to this entry',
+  'log-signature': 'witnessing: checkpoint is signed by the ledger key',
+  cosignature: 'witnessing: cosignature',
+  quorum: 'witnessing: witness quorum',
+  'witness-inclusion': 'witnessing: entry is included in the cosigned tree',
 }
 
 export function readVkey(keyArg: string): string {
@@ -26,23 +39,41 @@ export function readVkey(keyArg: string): string {
   return text
 }
 
-export function verifyDocument(doc: unknown, vkey: string): VerifyOutput {
+function finish(kind: VerifyOutput['kind'], steps: StepResult[], witnessing: WitnessStep[], policy: Policy | undefined): VerifyOutput {
+  const quorum = witnessing.find((s) => s.step === 'quorum')
+  const ok = (steps.length === 0 || allPassed(steps)) && witnessing.every((s) => s.ok !== false)
+  return { kind, ok, steps, witnessing, vouchedBy: policy !== undefined && quorum?.ok === true && policy.quorum !== 'none' ? 'quorum' : 'operator only' }
+}
+
+export function verifyDocument(doc: unknown, vkey: string, policy?: Policy): VerifyOutput {
   if (isBundle(doc)) {
+    // verifyBundle is the bundle's own check; witnessing runs beside it as extra steps.
     const steps = verifyBundle(doc, vkey)
-    return { kind: 'bundle', ok: allPassed(steps), steps }
+    return finish('bundle', steps, witnessingSteps(doc as WitnessableDocument, vkey, policy), policy)
   }
   if (isCompactBatch(doc)) {
     // A compact batch answer: every receipt in it, expanded and verified like any other.
     const checks = verifyCompactBatch(doc, vkey)
     const steps = checks.map((c): StepResult => ({ step: 'inclusion', ok: c.ok, detail: `item ${c.item} (status ${c.status}): ${c.detail}` }))
-    return { kind: 'batch of receipts', ok: checks.some((c) => c.ok) && checks.every((c) => c.ok !== false), steps }
+    return finish('batch of receipts', steps, [], policy)
   }
   const r = doc as Partial<Receipt>
   if (typeof r !== 'object' || r === null || !r.entry || !r.statement || !r.checkpoint || !r.inclusion) {
     throw new Error('the file is neither an evidence bundle nor a receipt')
   }
   const steps = verifyReceipt(r as Receipt, vkey)
-  return { kind: 'receipt', ok: allPassed(steps), steps }
+  return finish('receipt', steps, witnessingSteps(r as WitnessableDocument, vkey, policy), policy)
+}
+
+/** A bare tlog-proof file: the leaf hash comes from the caller (the proof does not carry the entry). */
+export function verifyProofFile(text: string, vkey: string, leafHex: string, policy?: Policy): VerifyOutput {
+  const r = verifyTlogProof(text, hexToBytes(leafHex), { logKeys: [vkey], ...(policy ? { policy } : {}) })
+  const steps = policy === undefined ? r.steps.map((s) => (s.step === 'quorum' ? { ...s, detail: NO_POLICY } : s)) : r.steps
+  return finish('tlog-proof', [], steps, policy)
+}
+
+export function readPolicy(path: string): Policy {
+  return parsePolicy(readFileSync(path, 'utf8'))
 }
 
 export function formatSteps(out: VerifyOutput): string {
@@ -50,18 +81,36 @@ export function formatSteps(out: VerifyOutput): string {
     const mark = s.ok === true ? 'PASS' : s.ok === false ? 'FAIL' : 'n/a '
     return `${mark}  ${STEP_LABEL[s.step] ?? s.step}\n      ${s.detail}`
   })
+  for (const s of out.witnessing) {
+    const mark = s.ok === true ? 'PASS' : s.ok === false ? 'FAIL' : 'n/a '
+    const label = s.step === 'inclusion' ? STEP_LABEL['witness-inclusion'] : s.step === 'cosignature' ? `${STEP_LABEL.cosignature} by ${s.witness}` : STEP_LABEL[s.step]
+    lines.push(`${mark}  ${label}\n      ${s.detail}`)
+  }
   lines.push(out.ok ? `\nVERIFIED: this ${out.kind} is authentic for the given ledger key.` : `\nNOT VERIFIED: at least one step failed.`)
+  if (out.ok) {
+    lines.push(out.vouchedBy === 'quorum'
+      ? 'WITNESSED: the witness quorum of the given policy cosigned the checkpoint.'
+      : 'NOT WITNESSED: only the ledger operator vouches for this checkpoint (give --policy, and a witnessed proof, to require independent witnesses).')
+  }
   return lines.join('\n')
 }
 
-export function runVerify(file: string, opts: { key: string; json?: boolean }): number {
-  let doc: unknown
-  try {
-    doc = JSON.parse(readFileSync(file, 'utf8'))
-  } catch (e) {
-    throw new Error(`cannot read ${file} as JSON: ${(e as Error).message}`)
+export function runVerify(file: string, opts: { key: string; json?: boolean; policy?: string; leaf?: string }): number {
+  const policy = opts.policy === undefined ? undefined : readPolicy(opts.policy)
+  const text = readFileSync(file, 'utf8')
+  let out: VerifyOutput
+  if (text.startsWith(TLOG_PROOF_HEADER + '\n')) {
+    if (opts.leaf === undefined) throw new Error('a tlog-proof does not carry its entry: give --leaf <leaf hash hex> (from the receipt or bundle)')
+    out = verifyProofFile(text, readVkey(opts.key), opts.leaf, policy)
+  } else {
+    let doc: unknown
+    try {
+      doc = JSON.parse(text)
+    } catch (e) {
+      throw new Error(`cannot read ${file} as JSON: ${(e as Error).message}`)
+    }
+    out = verifyDocument(doc, readVkey(opts.key), policy)
   }
-  const out = verifyDocument(doc, readVkey(opts.key))
   process.stdout.write((opts.json ? JSON.stringify(out, null, 2) : formatSteps(out)) + '\n')
   return out.ok ? 0 : 1
 }

@@ -9,11 +9,27 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/readyz', {
     schema: {
       summary: 'Readiness: the log is open and accepting appends', tags: ['health'],
-      response: { 200: Type.Object({ status: Type.String(), treeSize: Type.Integer(), height: Type.Integer() }) },
+      response: {
+        200: Type.Object({
+          status: Type.String(), treeSize: Type.Integer(), height: Type.Integer(),
+          // Informational: witnesses being down never makes the ledger unready (appends go on).
+          witnessing: Type.Optional(Type.Object({
+            quorum: Type.String(),
+            witnessedSize: Type.Union([Type.Integer(), Type.Null()]),
+            latestSize: Type.Integer(),
+            witnesses: Type.Array(Type.Object({
+              name: Type.String(), url: Type.Union([Type.String(), Type.Null()]), size: Type.Union([Type.Integer(), Type.Null()]),
+              lastCosignedAt: Type.Union([Type.String(), Type.Null()]), lastError: Type.Union([Type.String(), Type.Null()]),
+              consecutiveFailures: Type.Integer(),
+            })),
+          })),
+        }),
+      },
     },
   }, async (request, reply) => {
     if (app.isClosing()) return sendProblemReply(reply, request, 'unavailable', 'shutting down')
-    return { status: 'ready', treeSize: app.ledger.log.size, height: app.ledger.log.height }
+    const w = app.witnessing?.status()
+    return { status: 'ready', treeSize: app.ledger.log.size, height: app.ledger.log.height, ...(w ? { witnessing: w } : {}) }
   })
 }
 

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { bytesToHex } from '../../chain/encoding.ts'
 import { parseVkey } from '../../chain/note.ts'
+import { formatTlogProof } from '../../chain/tlog-proof.ts'
 import { ProblemError } from '../../plugins/problems.ts'
 import { Sha256Hex } from '../schemas/fields.ts'
 import { DecimalInteger, HeightParams, IndexParams } from '../schemas/params.ts'
@@ -35,7 +36,29 @@ const proofRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (_request, reply) => {
     reply.header('cache-control', 'no-cache').type('text/plain; charset=utf-8')
-    return log.checkpoint()
+    // With WITNESS_POLICY: the same checkpoint plus every cosignature gathered for it so far.
+    return app.witnessing?.checkpoint() ?? log.checkpoint()
+  })
+
+  app.get('/v1/proofs/witnessed', {
+    schema: {
+      summary: 'c2sp.org/tlog-proof@v1 of an entry (by leaf hash or index) against the newest checkpoint that satisfies the witness quorum',
+      tags: ['proofs'],
+      querystring: Type.Object({ leaf: Type.Optional(Sha256Hex), index: Type.Optional(DecimalInteger) }, { additionalProperties: false }),
+      response: { 200: Type.String({ description: 'text/plain c2sp.org/tlog-proof@v1' }), ...problemResponses },
+    },
+  }, async (request, reply) => {
+    const q = request.query
+    if ((q.leaf === undefined) === (q.index === undefined)) throw new ProblemError('validation', 'give exactly one of leaf or index')
+    if (app.witnessing === null) throw new ProblemError('not-found', 'this ledger has no WITNESS_POLICY: no checkpoint is witnessed')
+    const w = app.witnessing.witnessed()
+    if (w === null) throw new ProblemError('not-found', `no checkpoint satisfies the witness quorum (${app.witnessing.policy.quorum}) yet`)
+    const index = q.leaf === undefined ? q.index! : await log.indexOfLeaf(q.leaf)
+    if (index === undefined) throw new ProblemError('not-found', `no entry has leaf hash ${q.leaf}`)
+    if (index >= w.size) throw new ProblemError('not-found', `entry ${index} is not yet in a witnessed checkpoint (newest witnessed size ${w.size}); retry shortly`)
+    const hashes = await log.inclusionProof(index, w.size)
+    reply.header('cache-control', 'no-cache').type('text/plain; charset=utf-8')
+    return formatTlogProof({ index, hashes, checkpoint: w.note })
   })
 
   const keysView = () => {

@@ -7,6 +7,7 @@ import { nodeSha256Hex } from '../../chain/hash-node.ts'
 import { utf8ToBytes } from '../../chain/encoding.ts'
 import { PROBLEM_BASE } from '../../plugins/problems.ts'
 import type { Witness } from './witness.ts'
+import { parseTilePath, TILE_WIDTH } from '../../chain/tiles.ts'
 
 export interface WitnessAppOptions {
   witness: Witness
@@ -22,11 +23,12 @@ const TITLES: Record<number, string> = {
   404: 'Not found',
   413: 'Payload too large',
   422: 'Checkpoint not consistent with what this witness cosigned',
+  503: 'Cannot cosign right now',
   500: 'Internal error',
 }
 
 function problem(reply: FastifyReply, status: number, detail: string | undefined, instance: string): FastifyReply {
-  const slug = status === 422 ? 'inconsistent' : status === 403 ? 'forbidden' : status === 404 ? 'not-found' : status === 400 ? 'validation' : status === 413 ? 'payload-too-large' : 'internal'
+  const slug = status === 422 ? 'inconsistent' : status === 403 ? 'forbidden' : status === 404 ? 'not-found' : status === 400 ? 'validation' : status === 413 ? 'payload-too-large' : status === 503 ? 'unavailable' : 'internal'
   return reply.code(status).type('application/problem+json').send({
     type: `${PROBLEM_BASE}witness-${slug}`,
     title: TITLES[status] ?? 'Error',
@@ -76,7 +78,24 @@ export async function buildWitnessApp(opts: WitnessAppOptions): Promise<FastifyI
     return reply.type('text/plain; charset=utf-8').header('cache-control', 'no-store').send(note)
   })
 
+  // --mirror: the verified copy of the ledger, as tlog-tiles under the origin's hash.
+  app.get<{ Params: { hash: string; '*': string } }>('/:hash/tile/*', async (request, reply) => {
+    const mirror = witness.mirror
+    if (mirror === null || byHash.get(request.params.hash) !== mirror.origin) return problem(reply, 404, 'this witness does not mirror that log', request.url)
+    let tile
+    try {
+      tile = parseTilePath(`tile/${request.params['*']}`)
+    } catch (e) {
+      return problem(reply, 404, (e as Error).message, request.url)
+    }
+    const bytes = await mirror.tile(tile)
+    if (bytes === null) return problem(reply, 404, `beyond the mirrored size ${mirror.size}`, request.url)
+    return reply.type('application/octet-stream')
+      .header('cache-control', tile.width === TILE_WIDTH ? 'public, max-age=31536000, immutable' : 'public, max-age=2')
+      .send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength))
+  })
+
   app.get('/healthz', async () => ({ status: 'ok' }))
-  app.get('/readyz', async () => ({ status: 'ready', name: witness.cosigner.name, vkey: witness.cosigner.vkey, origins: witness.origins() }))
+  app.get('/readyz', async () => ({ status: 'ready', name: witness.cosigner.name, vkey: witness.cosigner.vkey, origins: witness.origins(), ...(witness.mirror ? { mirror: { origin: witness.mirror.origin, url: witness.mirror.url, size: witness.mirror.size } } : {}) }))
   return app
 }

@@ -9,6 +9,7 @@ import { buildWitnessApp } from './app.ts'
 import { loadCosigner } from './keys.ts'
 import { WitnessState } from './state.ts'
 import { Witness } from './witness.ts'
+import { Mirror } from './mirror.ts'
 import type { FastifyInstance } from 'fastify'
 
 export interface WitnessCommand {
@@ -29,16 +30,30 @@ export function parseLogKeys(vkeys: readonly string[]): VerifierKey[] {
 }
 
 export async function serveWitness(cmd: WitnessCommand): Promise<FastifyInstance> {
-  if (cmd.mirror !== undefined) throw new ConfigError('--mirror is not implemented yet: this witness can cosign but not yet mirror tiles')
   const config = loadConfig()
   const logs = parseLogKeys(cmd.log)
   makeDirs(config.dataDir)
   const cosigner = loadCosigner(config.dataDir, cmd.name)
   const state = new WitnessState(join(config.dataDir, 'witness'))
   await state.open()
-  const witness = new Witness({ cosigner, logs, state })
+  let mirror: Mirror | undefined
+  if (cmd.mirror !== undefined) {
+    const origins = [...new Set(logs.map((k) => k.name))]
+    if (origins.length !== 1) throw new ConfigError(`--mirror copies one ledger: give --log keys of one origin only (got ${origins.join(', ')})`)
+    try {
+      new URL(cmd.mirror)
+    } catch {
+      throw new ConfigError(`--mirror ${cmd.mirror} is not a URL (the ledger's tlog-tiles prefix, e.g. https://ledger.example/tlog)`)
+    }
+    mirror = new Mirror(origins[0], cmd.mirror, join(config.dataDir, 'mirror'))
+    await mirror.open()
+  }
+  const witness = new Witness({ cosigner, logs, state, mirror })
   const app = await buildWitnessApp({ witness, logger: { level: config.logLevel } })
-  app.addHook('onClose', async () => state.close())
+  app.addHook('onClose', async () => {
+    await state.close()
+    await mirror?.close()
+  })
   let stopping = false
   const stop = (signal: string) => {
     if (stopping) return

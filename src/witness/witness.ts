@@ -11,11 +11,12 @@ import { utf8ToBytes } from '../../chain/encoding.ts'
 import type { Cosigner } from '../../chain/cosigner.ts'
 import { parseAddCheckpoint, MalformedRequest } from './request.ts'
 import type { WitnessState } from './state.ts'
+import { MirrorError, type Mirror } from './mirror.ts'
 
 export type AddCheckpointOutcome =
   | { status: 200; lines: string }
   | { status: 409; size: number }
-  | { status: 400 | 403 | 404 | 422; detail: string }
+  | { status: 400 | 403 | 404 | 422 | 503; detail: string }
 
 export interface WitnessOptions {
   cosigner: Cosigner
@@ -24,10 +25,13 @@ export interface WitnessOptions {
   state: WitnessState
   /** POSIX seconds; injectable for tests. */
   now?: () => number
+  /** --mirror: every entry is fetched and verified through tiles before cosigning. */
+  mirror?: Mirror
 }
 
 export class Witness {
   readonly cosigner: Cosigner
+  readonly mirror: Mirror | null
   readonly #logs = new Map<string, VerifierKey[]>()
   readonly #state: WitnessState
   readonly #now: () => number
@@ -35,6 +39,7 @@ export class Witness {
 
   constructor(opts: WitnessOptions) {
     this.cosigner = opts.cosigner
+    this.mirror = opts.mirror ?? null
     for (const k of opts.logs) this.#logs.set(k.name, [...(this.#logs.get(k.name) ?? []), k])
     this.#state = opts.state
     this.#now = opts.now ?? (() => Math.floor(Date.now() / 1000))
@@ -73,6 +78,16 @@ export class Witness {
             ? `same size ${cp.size} as the checkpoint already cosigned but a different root (${bytesToHex(cp.root)} vs ${bytesToHex(current!.root)})`
             : `consistency proof from ${req.oldSize} to ${cp.size} does not verify against the root already cosigned`,
         } as const
+      }
+      if (this.mirror !== null && cp.origin === this.mirror.origin) {
+        try {
+          await this.mirror.sync(cp)
+        } catch (e) {
+          // Entries that do not hash to the signed root are the log misbehaving (422);
+          // a fetch that fails is only "not now" (503): the ledger retries.
+          const detail = `mirror: ${(e as Error).message}`
+          return { status: e instanceof MirrorError && e.misbehaviour ? 422 : 503, detail } as const
+        }
       }
       // Never earlier than the last cosignature for this log, whatever the clock does.
       const timestamp = Math.max(this.#now(), current?.timestamp ?? 0, 1)

@@ -1,36 +1,13 @@
 import t from 'tap'
-import { cpSync, mkdirSync } from 'node:fs'
-import { join } from 'node:path'
-import type { AddressInfo } from 'node:net'
 import { checkOnce } from '../../src/commands/monitor.ts'
-import { exportLines } from '../../chain/export.ts'
-import { restoreLines } from '../../chain/restore.ts'
-import { openLevelStorage } from '../../chain/storage.ts'
-import { storePath } from '../../src/config.ts'
-import { makeApp, sampleRecords, type TestApp } from '../helpers/app.ts'
-import { tempDir } from '../helpers/fixtures.ts'
-
-async function append(a: TestApp, from: number, n: number): Promise<void> {
-  const headers = await a.auth('submitter')
-  await a.app.inject({ method: 'POST', url: '/v1/records:batch', headers, payload: { records: Array.from({ length: n }, (_, i) => ({ kind: 'evidence', record: sampleRecords(from + i).evidence })) } })
-}
-
-async function listen(a: TestApp): Promise<string> {
-  await a.app.listen({ port: 0, host: '127.0.0.1' })
-  return `http://127.0.0.1:${(a.app.server.address() as AddressInfo).port}`
-}
+import { makeApp } from '../helpers/app.ts'
+import { appendEvidence as append, forkOf, listen } from '../helpers/forked-ledgers.ts'
 
 t.test('monitor: growth is proven consistent; a fork with the same key, a shrink and a foreign key are alerts', async (t) => {
   const a = await makeApp(t)
   await append(a, 0, 10)
   // Ledger B starts as a verified copy of A (same key, same prefix), then both diverge.
-  const dirB = tempDir(t)
-  mkdirSync(dirB, { recursive: true })
-  cpSync(join(a.dataDir, 'keys'), join(dirB, 'keys'), { recursive: true })
-  const storeB = await openLevelStorage(storePath(dirB))
-  await restoreLines(exportLines(a.app.ledger.log.storage, a.app.ledger.log.origin), storeB, { vkeys: [a.app.ledger.log.signer.vkey] })
-  await storeB.close()
-  const b = await makeApp(t, { DATA_DIR: dirB })
+  const b = await forkOf(t, a)
   t.equal(b.app.ledger.log.checkpoint(), a.app.ledger.log.checkpoint(), 'B starts identical to A')
   const urlA = await listen(a)
   const urlB = await listen(b)

@@ -1,0 +1,243 @@
+// The ledger's side of tlog-witness: after each block, send the newest checkpoint to every
+// witness in WITNESS_POLICY (POST <url>/add-checkpoint), merge the cosignatures that come
+// back, and remember the newest checkpoint whose cosignatures satisfy the policy's quorum.
+//
+// Appends never wait for any of this: the log only tells us a new checkpoint exists
+// (onCheckpoint) and we work from a background loop. Work goes in rounds: a round takes the
+// newest checkpoint and sends it to every witness that has not cosigned it and is not
+// backing off. Blocks that land during a round are coalesced: the next round sends only the
+// newest. Rounds (rather than one independent loop per witness) matter for the quorum: all
+// witnesses are asked about the same checkpoint, so under steady load two of three actually
+// cosign one checkpoint instead of each cosigning a different one.
+import { equalBytes, toBase64 } from '../chain/encoding.ts'
+import { nodeEd25519VerifyAsync } from '../chain/ed25519-node.ts'
+import { parseCheckpointBody, parseNote } from '../chain/note.ts'
+import { cosignatureMessage, decodeCosignature } from '../chain/cosignature.ts'
+import { quorumSatisfied, type Policy, type PolicyWitness } from '../chain/policy.ts'
+import type { LogReader } from '../chain/reader.ts'
+
+export interface WitnessStatus {
+  name: string
+  url: string | null
+  /** Tree size this witness last cosigned (as far as we know). */
+  size: number | null
+  lastCosignedAt: string | null
+  lastError: string | null
+  consecutiveFailures: number
+}
+
+export interface WitnessingStatus {
+  quorum: string
+  /** Size of the newest checkpoint that satisfies the quorum; null while none does. */
+  witnessedSize: number | null
+  latestSize: number
+  witnesses: WitnessStatus[]
+}
+
+interface Logger {
+  info(obj: object, msg: string): void
+  warn(obj: object, msg: string): void
+}
+
+export interface WitnessingOptions {
+  log: LogReader
+  policy: Policy
+  logger: Logger
+  /** Per-request timeout; a witness that hangs must not stall rounds for the others. */
+  timeoutMs?: number
+  /** First retry delay after a failure; doubles up to maxBackoffMs. */
+  backoffMs?: number
+  maxBackoffMs?: number
+  fetch?: typeof fetch
+}
+
+interface WitnessSlot {
+  w: PolicyWitness
+  size: number | null
+  failures: number
+  retryAt: number
+  lastError: string | null
+  lastCosignedAt: string | null
+}
+
+/** The cosignature lines gathered for one checkpoint note (keyed by witness name). */
+interface Gathered {
+  note: string
+  size: number
+  lines: Map<string, string>
+}
+
+export class Witnessing {
+  readonly policy: Policy
+  readonly #log: LogReader
+  readonly #logger: Logger
+  readonly #timeoutMs: number
+  readonly #backoffMs: number
+  readonly #maxBackoffMs: number
+  readonly #fetch: typeof fetch
+  readonly #slots: WitnessSlot[]
+  #latest: Gathered | null = null
+  #witnessed: Gathered | null = null
+  #running: Promise<void> | null = null
+  #dirty = false
+  #timer: NodeJS.Timeout | null = null
+  #closed = false
+  #unsubscribe: () => void
+  /** Outcomes of add-checkpoint calls, by witness and result (for /metrics). */
+  readonly counts = new Map<string, number>()
+
+  constructor(opts: WitnessingOptions) {
+    this.policy = opts.policy
+    this.#log = opts.log
+    this.#logger = opts.logger
+    this.#timeoutMs = opts.timeoutMs ?? 10_000
+    this.#backoffMs = opts.backoffMs ?? 500
+    this.#maxBackoffMs = opts.maxBackoffMs ?? 30_000
+    this.#fetch = opts.fetch ?? fetch
+    this.#slots = opts.policy.witnesses.map((w) => ({ w, size: null, failures: 0, retryAt: 0, lastError: w.url ? null : 'no URL in the policy: cannot be asked', lastCosignedAt: null }))
+    this.#unsubscribe = opts.log.onCheckpoint(() => this.kick())
+  }
+
+  /** Starts a round now (or right after the running one). Cheap and synchronous: safe on the append path. */
+  kick(): void {
+    if (this.#closed) return
+    this.#dirty = true
+    // setImmediate: not even the first synchronous steps of a round run inside the
+    // sequencer's block write that called us.
+    if (this.#running === null) this.#running = new Promise<void>((r) => setImmediate(r)).then(() => this.#loop()).finally(() => { this.#running = null })
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true
+    this.#unsubscribe()
+    if (this.#timer) clearTimeout(this.#timer)
+    await this.#running
+  }
+
+  /** The latest checkpoint with every cosignature gathered for it so far. */
+  checkpoint(): string {
+    const note = this.#log.checkpoint()
+    const g = this.#latest
+    return g !== null && g.note === note ? note + [...g.lines.values()].join('') : note
+  }
+
+  /** The newest checkpoint whose cosignatures satisfy the quorum, or null. */
+  witnessed(): { note: string; size: number } | null {
+    const g = this.#witnessed
+    return g === null ? null : { note: g.note + [...g.lines.values()].join(''), size: g.size }
+  }
+
+  status(): WitnessingStatus {
+    return {
+      quorum: this.policy.quorum,
+      witnessedSize: this.#witnessed?.size ?? null,
+      latestSize: this.#log.size,
+      witnesses: this.#slots.map((s) => ({
+        name: s.w.name, url: s.w.url ?? null, size: s.size, lastCosignedAt: s.lastCosignedAt,
+        lastError: s.lastError, consecutiveFailures: s.failures,
+      })),
+    }
+  }
+
+  async #loop(): Promise<void> {
+    while (this.#dirty && !this.#closed) {
+      this.#dirty = false
+      const note = this.#log.checkpoint()
+      const size = parseCheckpointBody(parseNote(note).body).size
+      if (size === 0) continue // nothing worth witnessing yet
+      if (this.#latest?.note !== note) this.#latest = { note, size, lines: new Map() }
+      const g = this.#latest
+      const now = Date.now()
+      const due = this.#slots.filter((s) => s.w.url !== undefined && !g.lines.has(s.w.name) && s.retryAt <= now)
+      await Promise.all(due.map((s) => this.#ask(s, g)))
+      this.#checkQuorum(g)
+      this.#scheduleRetry()
+    }
+  }
+
+  /** Wakes the loop when the earliest backing-off witness may be asked again. */
+  #scheduleRetry(): void {
+    if (this.#timer) clearTimeout(this.#timer)
+    this.#timer = null
+    const g = this.#latest
+    const waiting = this.#slots.filter((s) => s.w.url !== undefined && (g === null || !g.lines.has(s.w.name)) && s.failures > 0)
+    if (waiting.length === 0 || this.#closed) return
+    const at = Math.min(...waiting.map((s) => s.retryAt))
+    this.#timer = setTimeout(() => { this.#timer = null; this.kick() }, Math.max(0, at - Date.now()))
+    this.#timer.unref()
+  }
+
+  #count(name: string, result: string): void {
+    const k = `${name}\u0000${result}`
+    this.counts.set(k, (this.counts.get(k) ?? 0) + 1)
+  }
+
+  async #ask(s: WitnessSlot, g: Gathered): Promise<void> {
+    try {
+      // At most two tries: the first may learn the witness's size from a 409.
+      for (let attempt = 0; attempt < 2; attempt++) {
+        const old = s.size !== null && s.size <= g.size ? s.size : 0
+        const proof = old === 0 ? [] : await this.#log.consistencyProof(old, g.size)
+        const body = `old ${old}\n${proof.map((h) => toBase64(h) + '\n').join('')}\n${g.note}`
+        const res = await this.#fetch(new URL('add-checkpoint', s.w.url!.endsWith('/') ? s.w.url! : s.w.url! + '/'), {
+          method: 'POST', body, headers: { 'content-type': 'text/plain; charset=utf-8' }, signal: AbortSignal.timeout(this.#timeoutMs),
+        })
+        const text = await res.text()
+        if (res.status === 200) {
+          await this.#accept(s, g, text)
+          this.#count(s.w.name, 'cosigned')
+          return
+        }
+        if (res.status === 409 && /^text\/x\.tlog\.size/.test(res.headers.get('content-type') ?? '')) {
+          const m = /^(0|[1-9][0-9]*)\n$/.exec(text)
+          if (m === null) throw new Error(`409 with a malformed size body ${JSON.stringify(text.slice(0, 40))}`)
+          const theirs = Number(m[1])
+          if (theirs > g.size) throw new Error(`witness has cosigned size ${theirs}, larger than this log's ${g.size}: it saw a different log or this one was rolled back`)
+          s.size = theirs
+          this.#count(s.w.name, 'size-learned')
+          continue
+        }
+        throw new Error(`HTTP ${res.status}: ${text.slice(0, 300)}`)
+      }
+      throw new Error('witness answered 409 twice in a row')
+    } catch (e) {
+      s.failures++
+      s.retryAt = Date.now() + Math.min(this.#maxBackoffMs, this.#backoffMs * 2 ** (s.failures - 1))
+      const message = (e as Error).name === 'TimeoutError' ? `no answer within ${this.#timeoutMs} ms` : (e as Error).message
+      if (s.lastError !== message || s.failures === 1) this.#logger.warn({ witness: s.w.name, failures: s.failures, size: g.size }, `witness ${s.w.name}: ${message}`)
+      s.lastError = message
+      this.#count(s.w.name, 'failed')
+    }
+  }
+
+  /**
+   * Keeps only lines that are valid cosignatures by this witness's policy key over this
+   * checkpoint. Checked with node:crypto on the thread pool (cosignature.ts's @noble check
+   * is for browsers and costs ~1 ms of this thread per line, per witness, per round).
+   */
+  async #accept(s: WitnessSlot, g: Gathered, text: string): Promise<void> {
+    const parsed = parseNote(g.note + text)
+    const mine = parsed.signatures.filter((sig) => sig.name === s.w.key.name && equalBytes(sig.keyId, s.w.key.keyId))
+    if (mine.length === 0) throw new Error('reply carries no cosignature by the policy key')
+    for (const sig of mine) {
+      const c = decodeCosignature(sig.signature)
+      if (c === null) throw new Error('reply carries a cosignature line of the wrong length')
+      if (!(await nodeEd25519VerifyAsync(c.signature, cosignatureMessage(parsed.body, c.timestamp), s.w.key.publicKey))) {
+        throw new Error('cosignature does not verify with the policy key')
+      }
+    }
+    const lines = text.split('\n').filter((l) => l.startsWith(`\u2014 ${s.w.key.name} `)).map((l) => l + '\n')
+    g.lines.set(s.w.name, lines.join(''))
+    if (s.failures > 0) this.#logger.info({ witness: s.w.name, size: g.size }, `witness ${s.w.name} is answering again`)
+    s.size = g.size
+    s.failures = 0
+    s.retryAt = 0
+    s.lastError = null
+    s.lastCosignedAt = new Date().toISOString()
+  }
+
+  #checkQuorum(g: Gathered): void {
+    if (this.#witnessed !== null && this.#witnessed.size >= g.size && this.#witnessed !== g) return
+    if (quorumSatisfied(this.policy, new Set(g.lines.keys()))) this.#witnessed = g
+  }
+}
