@@ -45,6 +45,9 @@ async function clientGuard(app: FastifyInstance, opts: ClientGuardOptions): Prom
 
   app.addHook('onResponse', async (request, reply) => {
     if (!REFUSED.has(reply.statusCode)) return
+    // Tile clients and mirrors ask for tiles that do not exist yet as part of following
+    // the log (tlog-tiles); those 404s are not a client misbehaving.
+    if (reply.statusCode === 404 && request.url.startsWith('/tlog/')) return
     const now = Date.now()
     let w = current(request.ip, now)
     if (!w) {
