@@ -94,35 +94,34 @@ program.command('monitor')
     process.exitCode = await runMonitor(url, o)
   })
 
-program.command('get')
+/** --url, --token and --json, as every lookup against a running ledger takes them. */
+function lookupOptions(c: Command, opts: { token: boolean }): Command {
+  c.option('--url <url>', 'the ledger (default: env EVIDENCE_LEDGER_URL or http://127.0.0.1:3000)')
+  if (opts.token) c.option('--token <jwt>', 'auditor token (default: env EVIDENCE_LEDGER_TOKEN)')
+  return c.option('--json', 'machine-readable output')
+}
+
+lookupOptions(program.command('get'), { token: true })
   .description('show one entry and verify its inclusion in the current signed checkpoint')
   .option('--index <n>', 'entry index')
   .option('--leaf <hash>', 'leaf hash (hex)')
   .option('--id <kind:id>', 'business id, e.g. data-authorization:AUTH-2026-000123')
-  .option('--url <url>', 'the ledger (default: env EVIDENCE_LEDGER_URL or http://127.0.0.1:3000)')
-  .option('--token <jwt>', 'auditor token (default: env EVIDENCE_LEDGER_TOKEN)')
   .option('--key <vkey>', 'the verifier key you trust (default: the one the server publishes)')
-  .option('--json', 'machine-readable output')
   .action(async (o: { index?: string; leaf?: string; id?: string; url?: string; token?: string; key?: string; json?: boolean }) => {
     const { runGet } = await import('./commands/lookup.ts')
     process.exitCode = await runGet(o)
   })
 
-program.command('search')
+lookupOptions(program.command('search'), { token: true })
   .description('find entries by index, leaf hash, kind:id or enterprise USCC')
   .argument('<query>', 'an entry index, a leaf hash, kind:id, or a USCC')
-  .option('--url <url>', 'the ledger (default: env EVIDENCE_LEDGER_URL or http://127.0.0.1:3000)')
-  .option('--token <jwt>', 'auditor token (default: env EVIDENCE_LEDGER_TOKEN)')
-  .option('--json', 'machine-readable output')
   .action(async (q: string, o: { url?: string; token?: string; json?: boolean }) => {
     const { runSearch } = await import('./commands/lookup.ts')
     process.exitCode = await runSearch(q, o)
   })
 
-program.command('loginfo')
+lookupOptions(program.command('loginfo'), { token: false })
   .description('the ledger at a glance: origin, size, root, who signs its checkpoint, its keys')
-  .option('--url <url>', 'the ledger (default: env EVIDENCE_LEDGER_URL or http://127.0.0.1:3000)')
-  .option('--json', 'machine-readable output')
   .action(async (o: { url?: string; json?: boolean }) => {
     const { runLoginfo } = await import('./commands/lookup.ts')
     process.exitCode = await runLoginfo(o)

@@ -1,5 +1,6 @@
 // The only file that listens. Turns every startup fault into one clear line and a
 // non-zero exit; SIGTERM drains in-flight appends and closes LevelDB.
+import { listenUntilSignalled } from './listen.ts'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
@@ -11,24 +12,7 @@ import { describeStartupError } from './startup-errors.ts'
 export async function serve(config: Config = loadConfig()): Promise<FastifyInstance> {
   const firstStart = !existsSync(join(keysDir(config.dataDir), 'checkpoint.skey'))
   const app = await buildApp(config, { logger: { level: config.logLevel } })
-  let stopping = false
-  const stop = (signal: string) => {
-    if (stopping) return
-    stopping = true
-    app.log.info({ signal }, 'draining and closing')
-    app.close().then(() => process.exit(0), (e: unknown) => {
-      console.error(`evidence-ledger: error while closing: ${(e as Error).message}`)
-      process.exit(1)
-    })
-  }
-  process.once('SIGTERM', () => stop('SIGTERM'))
-  process.once('SIGINT', () => stop('SIGINT'))
-  try {
-    await app.listen({ port: config.port, host: config.host })
-  } catch (e) {
-    await app.close().catch(() => undefined)
-    throw e
-  }
+  await listenUntilSignalled(app, { port: config.port, host: config.host })
   if (process.env.LOG_FORMAT !== 'json') process.stdout.write(welcome(app, config, firstStart))
   return app
 }

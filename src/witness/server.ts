@@ -1,6 +1,7 @@
 // `evidence-ledger witness`: opens the state, loads (or creates) the cosigner key and
 // listens. PORT, HOST, DATA_DIR and LOG_LEVEL as for `serve`. SIGTERM/SIGINT close cleanly;
 // kill -9 is safe too (state is synced before every reply).
+import { listenUntilSignalled } from '../listen.ts'
 import { join } from 'node:path'
 import { parseVkey, type VerifierKey } from '../../chain/note.ts'
 import { ConfigError, loadConfig } from '../config.ts'
@@ -54,21 +55,7 @@ export async function serveWitness(cmd: WitnessCommand): Promise<FastifyInstance
     await state.close()
     await mirror?.close()
   })
-  let stopping = false
-  const stop = (signal: string) => {
-    if (stopping) return
-    stopping = true
-    app.log.info({ signal }, 'closing')
-    app.close().then(() => process.exit(0), () => process.exit(1))
-  }
-  process.once('SIGTERM', () => stop('SIGTERM'))
-  process.once('SIGINT', () => stop('SIGINT'))
-  try {
-    await app.listen({ port: config.port, host: config.host })
-  } catch (e) {
-    await app.close().catch(() => undefined)
-    throw e
-  }
+  await listenUntilSignalled(app, { port: config.port, host: config.host })
   app.log.info({ vkey: cosigner.vkey, origins: witness.origins() }, 'witness ready')
   return app
 }
