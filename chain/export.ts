@@ -92,7 +92,8 @@ export async function* exportLines(
         const statement = utf8Decoder.decode(stored.statement)
         const s = JSON.parse(statement) as { kind: string; id: string; submitter: string; refs: string[] }
         block.entries.push({ index, statement, fingerprint: '' })
-        block.ids.push({ kind: s.kind, id: s.id, owner: await statementOwner(s, submitterOfLeaf) })
+        // Only a redaction's owner needs a lookup: no await per entry on this full-log pass.
+        block.ids.push({ kind: s.kind, id: s.id, owner: s.kind === 'redaction' ? await statementOwner(s, submitterOfLeaf) : s.submitter })
       }
       group.push(block)
       grouped += bh.count
