@@ -37,6 +37,7 @@ export function benchRequest(i: number, withPayload = true): AppendRequest {
     subject: record.grantor.uscc,
     commitment: sealed.commitment,
     submitter: 'zhr-platform',
+    owner: 'zhr-platform',
     refs: [],
     fingerprint: createHash('sha256').update(record.authorizationId).digest(),
     payload: withPayload ? sealed.payload : undefined,

@@ -3,7 +3,9 @@
 // statements, fingerprints, payloads, block headers and checkpoints; restore.ts rebuilds
 // and re-verifies everything else.
 import { parseBlockHeader } from './block.ts'
-import { bytesToHex, toBase64, utf8Decoder } from './encoding.ts'
+import { bytesToHex, hexToBytes, toBase64, utf8Decoder } from './encoding.ts'
+import { statementOwner } from './idempotency.ts'
+import { parseStatement } from './statement.ts'
 import { storeOf, type LedgerStorage } from './storage.ts'
 
 export const BACKUP_FORMAT = 'evidence-ledger/backup/v1'
@@ -45,7 +47,15 @@ export async function* exportLines(
   // Blocks are gathered until they hold EXPORT_READ entries, whose fingerprints and
   // payloads are then read in two batched reads: two point reads per entry (and one per
   // block for its checkpoint) held export at ~5,600 entries/s.
-  let group: { height: number; header: string; checkpoint: string; entries: BackupEntry[]; ids: { kind: string; id: string }[] }[] = []
+  type KindIdKey = { kind: string; id: string; owner: string }
+  let group: { height: number; header: string; checkpoint: string; entries: BackupEntry[]; ids: KindIdKey[] }[] = []
+  // A redaction's kind+id row is its erased entry's submitter's (statementOwner): rare, so
+  // looked up one by one.
+  const submitterOfLeaf = async (leafHex: string) => {
+    const index = await store.byLeafHash(hexToBytes(leafHex))
+    const e = index === undefined ? undefined : await store.entry(index)
+    return e && parseStatement(e.statement).submitter
+  }
   let grouped = 0
   async function* flush(): AsyncGenerator<string> {
     const all = group.flatMap((b) => b.entries)
@@ -74,15 +84,16 @@ export async function* exportLines(
       const headerText = utf8Decoder.decode(headerBytes)
       const c = await checkpoints.next()
       const checkpoint = !c.done && c.value[0] === h ? c.value[1] : ''
-      const block = { height: h, header: headerText, checkpoint, entries: [] as BackupEntry[], ids: [] as { kind: string; id: string }[] }
+      const block = { height: h, header: headerText, checkpoint, entries: [] as BackupEntry[], ids: [] as KindIdKey[] }
       for (let i = 0; i < bh.count; i++) {
         const e = await entries.next()
         if (e.done) throw new Error(`entry ${bh.first + i} is missing from storage`)
         const [index, stored] = e.value
         const statement = utf8Decoder.decode(stored.statement)
-        const s = JSON.parse(statement) as { kind: string; id: string }
+        const s = JSON.parse(statement) as { kind: string; id: string; submitter: string; refs: string[] }
         block.entries.push({ index, statement, fingerprint: '' })
-        block.ids.push({ kind: s.kind, id: s.id })
+        // Only a redaction's owner needs a lookup: no await per entry on this full-log pass.
+        block.ids.push({ kind: s.kind, id: s.id, owner: s.kind === 'redaction' ? await statementOwner(s, submitterOfLeaf) : s.submitter })
       }
       group.push(block)
       grouped += bh.count

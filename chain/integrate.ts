@@ -21,6 +21,11 @@ export interface AppendRequest {
   subject: string
   commitment: string
   submitter: string
+  /**
+   * Whose kind+id this is: ids are unique per owner (idempotency.ts). The submitter, except
+   * for a redaction: the erased record's submitter, so it is addressed as its record is.
+   */
+  owner: string
   refs: { index: number; leafHash: string }[]
   /** Identity of the submitted content: equal fingerprint = idempotent replay (idempotency.ts). */
   fingerprint: Uint8Array
@@ -50,7 +55,7 @@ export interface IntegratedBlock {
 export function integrateBlock(
   tip: LogTip,
   requests: readonly AppendRequest[],
-  /** The stored kind+id row of each request (one batched read). */
+  /** The stored owner+kind+id row of each request (one batched read). */
   stored: readonly (KindIdRow | undefined)[],
   ctx: { now: number; origin: string; signer: CheckpointSigner },
 ): IntegratedBlock {
@@ -78,7 +83,7 @@ export function integrateBlock(
     const index = compact.size
     for (const n of compact.append(leaf)) nodes.push(n)
     entries.push({
-      index, statement: bytes, leafHash: leaf, kind: r.kind, id: r.id, subject: r.subject,
+      index, statement: bytes, leafHash: leaf, kind: r.kind, id: r.id, owner: r.owner, subject: r.subject,
       fingerprint: r.fingerprint, payload: r.payload, refIndexes: r.refs.map((x) => x.index),
     })
     if (r.erase !== undefined) erase.push(r.erase)

@@ -11,6 +11,7 @@ import { blockHash, parseBlockHeader } from './block.ts'
 import type { CheckpointSigner } from './checkpoint.ts'
 import { bytesToHex, hexToBytes } from './encoding.ts'
 import { EMPTY_ROOT, leafHash } from './hash.ts'
+import type { KindIdOwner } from './idempotency.ts'
 import { integrateBlock, type AppendOutcome, type AppendRequest, type LogTip } from './integrate.ts'
 import { NodeCache, PINNED_LEVEL } from './node-cache.ts'
 import type { LogBlock, LogEntry, LogReader } from './reader.ts'
@@ -213,8 +214,12 @@ export class Log implements LogReader, NodeReader {
     return e && bytesToHex(leafHash(e.statement))
   }
 
-  async indexOfKindId(kind: Kind, id: string): Promise<number | undefined> {
-    return (await this.#store.byKindId(kind, id))?.index
+  async indexOfKindId(kind: Kind, id: string, owner: string): Promise<number | undefined> {
+    return (await this.#store.byKindId(kind, id, owner))?.index
+  }
+
+  ownersOfKindId(kind: Kind, id: string): Promise<KindIdOwner[]> {
+    return this.#store.ownersOfKindId(kind, id)
   }
 
   indexOfLeaf(hex: string): Promise<number | undefined> {

@@ -1,6 +1,7 @@
 // The log's read surface: everything a service, a route or an exporter may ask of a log,
 // and nothing of how it is stored. A second storage driver plugs in under it unseen.
 import type { BlockHeader } from './block.ts'
+import type { KindIdOwner } from './idempotency.ts'
 import type { Kind, Statement } from './statement.ts'
 import type { Receipt } from './verify.ts'
 
@@ -29,7 +30,10 @@ export interface LogReader {
   /** An entry's statement and leaf hash, without building its proof. */
   entry(index: number): Promise<LogEntry | undefined>
   leafHash(index: number): Promise<string | undefined>
-  indexOfKindId(kind: Kind, id: string): Promise<number | undefined>
+  /** The entry of `owner`'s kind+id: business ids are unique per submitter, not globally. */
+  indexOfKindId(kind: Kind, id: string, owner: string): Promise<number | undefined>
+  /** Every submitter that has an entry of this kind+id, in owner order, with its index. */
+  ownersOfKindId(kind: Kind, id: string): Promise<KindIdOwner[]>
   indexOfLeaf(leafHashHex: string): Promise<number | undefined>
   /** The canonical {record, salt} of an entry, unless hash-only or erased. */
   payload(index: number): Promise<Uint8Array | undefined>

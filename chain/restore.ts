@@ -8,7 +8,7 @@ import { BACKUP_FORMAT, type BackupBlock, type BackupHeader } from './export.ts'
 import { leafHash } from './hash.ts'
 import { canonicalBytes } from './jcs.ts'
 import { parseVkey } from './note.ts'
-import { isStatement } from './statement.ts'
+import { isStatement, parseStatement, type Statement } from './statement.ts'
 import { storeOf, type LedgerStorage } from './storage.ts'
 import type { BlockWrite, EntryWrite, LedgerStore } from './store.ts'
 import { CompactRange, type StoredNode } from './tree.ts'
@@ -82,8 +82,12 @@ export async function restoreLines(
           if (target === undefined) throw new RestoreError(`entry ${e.index}: refs ${r}, which is not earlier in the log`)
           refIndexes.push(target)
         }
+        // The store keys kind+id rows by id ‖ 0x00 ‖ owner: a NUL would make them ambiguous.
+        if (s.id.includes('\u0000') || s.submitter.includes('\u0000')) throw new RestoreError(`entry ${e.index}: id or submitter holds U+0000`)
+        if (s.kind === 'redaction' && refIndexes.length !== 1) throw new RestoreError(`entry ${e.index}: a redaction refs exactly one entry`)
+        const owner = s.kind === 'redaction' ? (await out.statementAt(refIndexes[0])).submitter : s.submitter
         writes.push({
-          index: e.index, statement: bytes, leafHash: leaf, kind: s.kind, id: s.id, subject: s.subject,
+          index: e.index, statement: bytes, leafHash: leaf, kind: s.kind, id: s.id, owner, subject: s.subject,
           fingerprint: hexToBytes(e.fingerprint), payload: e.payload === undefined ? undefined : fromBase64(e.payload), refIndexes,
         })
       }
@@ -133,6 +137,17 @@ class GroupWriter {
 
   async indexOfLeaf(leafHex: string): Promise<number | undefined> {
     return this.#leaves.get(leafHex) ?? this.store.byLeafHash(hexToBytes(leafHex))
+  }
+
+  /** The statement of an earlier entry, written or still in this group (a redaction's owner is its target's submitter). */
+  async statementAt(index: number): Promise<Statement> {
+    for (const b of this.#blocks) {
+      const e = b.entries.find((x) => x.index === index)
+      if (e) return parseStatement(e.statement)
+    }
+    const stored = await this.store.entry(index)
+    if (!stored) throw new RestoreError(`entry ${index} is missing`)
+    return parseStatement(stored.statement)
   }
 
   async add(block: BlockWrite, check: Promise<RestoreError | null>): Promise<void> {

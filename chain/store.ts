@@ -5,8 +5,9 @@ import { Level } from 'level'
 import { PayloadVault } from './payload-vault.ts'
 import { BlockSealer, openPayload, payloadKeyId } from './payload-cipher.ts'
 import type { NodeId, NodeReader, StoredNode } from './tree.ts'
-import { bytesToHex, utf8Decoder, utf8ToBytes } from './encoding.ts'
-import { ERASED_FINGERPRINT, type KindIdRow } from './idempotency.ts'
+import { bytesToHex, hexToBytes, utf8Decoder, utf8ToBytes } from './encoding.ts'
+import { ERASED_FINGERPRINT, statementOwner, type KindIdOwner, type KindIdRow } from './idempotency.ts'
+import { parseStatement } from './statement.ts'
 
 export interface LogHead {
   size: number
@@ -21,6 +22,11 @@ export interface EntryWrite {
   leafHash: Uint8Array
   kind: string
   id: string
+  /**
+   * Whose kind+id this is (ids are unique per submitter): the statement's submitter, or for
+   * a redaction the submitter of the erased entry, so a redaction is addressed as its record is.
+   */
+  owner: string
   subject: string
   /** Identity of the submitted content, for idempotent replays (idempotency.ts). */
   fingerprint: Uint8Array
@@ -34,6 +40,8 @@ export interface ErasedEntry {
   index: number
   kind: string
   id: string
+  /** Its submitter: its kind+id row is keyed by it. */
+  owner: string
 }
 
 export interface BlockWrite {
@@ -69,8 +77,15 @@ export interface LedgerStore extends NodeReader {
   entry(index: number): Promise<StoredEntry | undefined>
   blockHeader(height: number): Promise<Uint8Array | undefined>
   checkpoint(height: number): Promise<string | undefined>
-  byKindId(kind: string, id: string): Promise<KindIdRow | undefined>
-  byKindIds(keys: readonly { kind: string; id: string }[]): Promise<(KindIdRow | undefined)[]>
+  /**
+   * Kind+id rows are keyed by (kind, id, owner): business ids are unique per submitter
+   * (EntryWrite.owner). An exact lookup, and the same for many keys in one batched read
+   * (the sequencer does one per block: keep it one round trip).
+   */
+  byKindId(kind: string, id: string, owner: string): Promise<KindIdRow | undefined>
+  byKindIds(keys: readonly { kind: string; id: string; owner: string }[]): Promise<(KindIdRow | undefined)[]>
+  /** Every owner of a kind+id with its entry index, in owner order (an auditor's lookup without a submitter). */
+  ownersOfKindId(kind: string, id: string): Promise<KindIdOwner[]>
   byLeafHash(leafHash: Uint8Array): Promise<number | undefined>
   /** Entry indexes of one subject in index order, strictly after `after`. */
   subjectIndexes(subject: string, opts: { after?: number; limit: number }): Promise<number[]>
@@ -99,7 +114,9 @@ export interface LedgerStore extends NodeReader {
 const P_ENTRY = 0x65
 const P_BLOCK = 0x62 // b + u64 height → canonical header
 const P_CHECKPOINT = 0x63 // c + u64 height → signed note
-const P_KINDID = 0x6b // k + kind ‖ 0x00 ‖ id → u64 index ‖ fingerprint
+// k + kind ‖ 0x00 ‖ id ‖ 0x00 ‖ owner → u64 index ‖ fingerprint. Neither ids nor submitters
+// hold 0x00 (schemas, token checks, restore), so "every owner of kind+id" is a prefix scan.
+const P_KINDID = 0x6b
 const P_SUBJECT = 0x73 // s + subject ‖ 0x00 ‖ u64 index → ""
 const P_LEAF = 0x68 // h + leaf hash → u64 index
 const P_REF = 0x66 // f + u64 target ‖ u64 source → ""
@@ -107,9 +124,12 @@ const P_PAYLOAD = 0x70 // p + u64 index → canonical {record, salt}, sealed (ch
 const P_META = 0x6d // m + "head" → JSON LogHead; m + "format" → STORAGE_FORMAT; m + "vault" → u64 next key id; m + "shred" → JSON key ids still to destroy
 
 /** Bumped whenever the row layout changes; a store of another format refuses to open. */
-export const STORAGE_FORMAT = 'evidence-ledger/2'
+export const STORAGE_FORMAT = 'evidence-ledger/3'
+/** The previous format: its kind+id rows lack the owner, open() migrates them (migrateFormat2). */
+const FORMAT_2 = 'evidence-ledger/2'
 
 const EMPTY = new Uint8Array(0)
+const ZERO = new Uint8Array([0])
 const SCAN_CHUNK_BYTES = 256 * 1024
 
 export function u64(n: number): Uint8Array {
@@ -142,7 +162,10 @@ export const keys = {
   entry: (i: number) => key(P_ENTRY, u64(i)),
   block: (h: number) => key(P_BLOCK, u64(h)),
   checkpoint: (h: number) => key(P_CHECKPOINT, u64(h)),
-  kindId: (kind: string, id: string) => key(P_KINDID, utf8ToBytes(kind), new Uint8Array([0]), utf8ToBytes(id)),
+  kindId: (kind: string, id: string, owner: string) => key(P_KINDID, utf8ToBytes(kind), ZERO, utf8ToBytes(id), ZERO, utf8ToBytes(owner)),
+  /** Every owner's row of kind+id lies in [kindIdOwners, kindIdOwnersEnd). */
+  kindIdOwners: (kind: string, id: string) => key(P_KINDID, utf8ToBytes(kind), ZERO, utf8ToBytes(id), ZERO),
+  kindIdOwnersEnd: (kind: string, id: string) => key(P_KINDID, utf8ToBytes(kind), ZERO, utf8ToBytes(id), new Uint8Array([1])),
   subject: (s: string, i: number) => key(P_SUBJECT, utf8ToBytes(s), new Uint8Array([0]), u64(i)),
   leaf: (h: Uint8Array) => key(P_LEAF, h),
   ref: (target: number, source: number) => key(P_REF, u64(target), u64(source)),
@@ -203,6 +226,15 @@ export class LevelStore implements LedgerStore {
     await this.db.open()
     const format = await this.db.get(keys.format())
     const found = format === undefined ? undefined : utf8Decoder.decode(format)
+    if (found === FORMAT_2) {
+      try {
+        await migrateFormat2(this.db)
+      } catch (e) {
+        await this.db.close()
+        throw e
+      }
+      return
+    }
     if (found !== STORAGE_FORMAT && (found !== undefined || (await this.db.get(keys.head())) !== undefined)) {
       await this.db.close()
       throw new Error(`${this.location} holds a log in storage format ${found ?? 'evidence-ledger/1'}, this version reads ${STORAGE_FORMAT}: export it with the version that wrote it and import it here`)
@@ -325,7 +357,7 @@ export class LevelStore implements LedgerStore {
       a.begin(9 + 32 * (m - n) + e.statement.length).u64(b.height).byte(m - n)
       for (; n < m; n++) a.bytes(nodes[n].hash)
       batch.put(k, a.bytes(e.statement).end())
-      batch.put(a.kindIdKey(e.kind, e.id), a.begin(8 + e.fingerprint.length).u64(i).bytes(e.fingerprint).end())
+      batch.put(a.kindIdKey(e.kind, e.id, e.owner), a.begin(8 + e.fingerprint.length).u64(i).bytes(e.fingerprint).end())
       batch.put(a.begin(10 + 3 * e.subject.length).byte(P_SUBJECT).utf8(e.subject).byte(0).u64(i).end(), EMPTY)
       batch.put(a.begin(1 + e.leafHash.length).byte(P_LEAF).bytes(e.leafHash).end(), a.begin(8).u64(i).end())
       for (const t of e.refIndexes) batch.put(a.begin(17).byte(P_REF).u64(t).u64(i).end(), EMPTY)
@@ -337,7 +369,7 @@ export class LevelStore implements LedgerStore {
       const row = new Uint8Array(8 + ERASED_FINGERPRINT.length)
       row.set(u64(e.index))
       row.set(ERASED_FINGERPRINT, 8)
-      batch.put(keys.kindId(e.kind, e.id), row)
+      batch.put(keys.kindId(e.kind, e.id, e.owner), row)
     }
     batch.put(keys.block(b.height), b.header)
     batch.put(keys.checkpoint(b.height), utf8ToBytes(b.checkpoint))
@@ -378,19 +410,28 @@ export class LevelStore implements LedgerStore {
     return v === undefined ? undefined : utf8Decoder.decode(v)
   }
 
-  async byKindId(kind: string, id: string): Promise<KindIdRow | undefined> {
-    const [row] = await this.byKindIds([{ kind, id }])
+  async byKindId(kind: string, id: string, owner: string): Promise<KindIdRow | undefined> {
+    const [row] = await this.byKindIds([{ kind, id, owner }])
     return row
   }
 
-  async byKindIds(list: readonly { kind: string; id: string }[]): Promise<(KindIdRow | undefined)[]> {
+  async byKindIds(list: readonly { kind: string; id: string; owner: string }[]): Promise<(KindIdRow | undefined)[]> {
     if (list.length === 0) return []
     // Sized to the keys, not a 256 KiB chunk: this runs once per block of a few entries.
     let bound = 0
-    for (const k of list) bound += 2 + 3 * (k.kind.length + k.id.length)
+    for (const k of list) bound += kindIdKeyBound(k.kind, k.id, k.owner)
     const a = new Arena(bound)
-    const values = await this.db.getMany(list.map((k) => a.kindIdKey(k.kind, k.id)))
+    const values = await this.db.getMany(list.map((k) => a.kindIdKey(k.kind, k.id, k.owner)))
     return values.map((v) => (v === undefined ? undefined : { index: readU64(v), fingerprint: v.slice(8) }))
+  }
+
+  async ownersOfKindId(kind: string, id: string): Promise<KindIdOwner[]> {
+    const gte = keys.kindIdOwners(kind, id)
+    const out: KindIdOwner[] = []
+    for await (const [k, v] of this.db.iterator({ gte, lt: keys.kindIdOwnersEnd(kind, id) })) {
+      out.push({ owner: utf8Decoder.decode(k.subarray(gte.length)), index: readU64(v) })
+    }
+    return out
   }
 
   async byLeafHash(leafHash: Uint8Array): Promise<number | undefined> {
@@ -588,10 +629,48 @@ class Arena {
     return this.#buf.subarray(this.#start, this.#off)
   }
 
-  /** Same bytes as keys.kindId(kind, id). */
-  kindIdKey(kind: string, id: string): Uint8Array {
-    return this.begin(2 + 3 * (kind.length + id.length)).byte(P_KINDID).utf8(kind).byte(0).utf8(id).end()
+  /** Same bytes as keys.kindId(kind, id, owner). */
+  kindIdKey(kind: string, id: string, owner: string): Uint8Array {
+    return this.begin(kindIdKeyBound(kind, id, owner)).byte(P_KINDID).utf8(kind).byte(0).utf8(id).byte(0).utf8(owner).end()
   }
+}
+
+/** Upper bound on the bytes of a kind+id key (3 UTF-8 bytes per UTF-16 unit). */
+function kindIdKeyBound(kind: string, id: string, owner: string): number {
+  return 3 + 3 * (kind.length + id.length + owner.length)
+}
+
+/**
+ * Format 2 → 3: kind+id rows gain their owner (ids became unique per submitter). Every k
+ * row is rewritten in one atomic, synced batch with the format row, so a crash leaves
+ * either the old store (and the next open migrates again) or the new one. The owner is
+ * the submitter of the row's entry; a redaction's is the submitter of the entry it erases
+ * (its one ref).
+ */
+async function migrateFormat2(db: Db): Promise<void> {
+  const rows: { key: Uint8Array; kind: string; id: string; value: Uint8Array }[] = []
+  for await (const [k, v] of db.iterator({ gte: key(P_KINDID), lt: key(P_KINDID + 1) })) {
+    const sep = k.indexOf(0, 1)
+    if (sep < 0) throw new Error(`kind+id row ${bytesToHex(k)} has no separator: not storage format 2`)
+    rows.push({ key: k, kind: utf8Decoder.decode(k.subarray(1, sep)), id: utf8Decoder.decode(k.subarray(sep + 1)), value: v })
+  }
+  const statementAt = async (index: number) => {
+    const v = await db.get(keys.entry(index))
+    if (v === undefined) throw new Error(`storage format 2 → 3: entry ${index} named by a kind+id row is missing`)
+    return parseStatement(decodeEntry(v).statement)
+  }
+  const submitterOfLeaf = async (leafHex: string) => {
+    const leaf = await db.get(keys.leaf(hexToBytes(leafHex)))
+    return leaf === undefined ? undefined : (await statementAt(readU64(leaf))).submitter
+  }
+  const batch = db.batch()
+  for (const r of rows) {
+    const owner = await statementOwner(await statementAt(readU64(r.value)), submitterOfLeaf)
+    batch.del(r.key)
+    batch.put(keys.kindId(r.kind, r.id, owner), r.value)
+  }
+  batch.put(keys.format(), utf8ToBytes(STORAGE_FORMAT))
+  await batch.write({ sync: true })
 }
 
 /** Shared by every writeBlock: safe because a block's rows are all put before it yields. */

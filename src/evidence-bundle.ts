@@ -5,8 +5,9 @@ import { BUNDLE_FORMAT, type EvidenceBundle } from '../chain/verify.ts'
 import type { Kind } from '../chain/statement.ts'
 import type { LedgerService } from './ledger-service.ts'
 
-export async function buildBundle(ledger: LedgerService, kind: Kind, id: string): Promise<EvidenceBundle | undefined> {
-  const view = await ledger.record(kind, id)
+/** `owner`: whose record of kind+id (ids are unique per submitter); see LedgerService.resolve. */
+export async function buildBundle(ledger: LedgerService, kind: Kind, id: string, owner?: string): Promise<EvidenceBundle | undefined> {
+  const view = await ledger.record(kind, id, owner)
   if (!view) return undefined
   const block = await ledger.log.block(view.receipt.block.height)
   if (!block) throw new Error(`block ${view.receipt.block.height} is missing`)

@@ -3,7 +3,7 @@
 // the log's state, and maps outcomes to receipts. Routes call this; this calls chain/.
 import { randomBytes } from 'node:crypto'
 import { SALT_BYTES, type ClientKind, type Kind, type Statement } from '../chain/statement.ts'
-import { redactionFingerprint, submissionFingerprint } from '../chain/idempotency.ts'
+import { redactionFingerprint, submissionFingerprint, type KindIdOwner } from '../chain/idempotency.ts'
 import type { AppendRequest, Log } from '../chain/log.ts'
 import { openPayload, sealRecord, type StoredPayload } from '../chain/payload.ts'
 import type { Receipt } from '../chain/verify.ts'
@@ -104,11 +104,10 @@ export class LedgerService {
     const refs: AppendRequest['refs'] = []
     const amends = amendedKind(body.kind)
     if (amends) {
-      const target = await this.findEntry(amends, id)
+      // Only the caller's own record: another submitter's of the same id is, to this caller,
+      // no record at all (the same 404, so it cannot learn that the id is in use).
+      const target = await this.findEntry(amends, id, submitter)
       if (!target) throw new ProblemError('not-found', `${amends} ${id} is not on the ledger`)
-      if (target.statement.submitter !== submitter) {
-        throw new ProblemError('forbidden', `${amends} ${id} was recorded by another submitter`)
-      }
       if (subject !== null && subject !== target.statement.subject) {
         throw new ProblemError('validation', `subject must be ${target.statement.subject}, the ${partyField(amends) ?? 'subject'} of ${id}`)
       }
@@ -120,21 +119,40 @@ export class LedgerService {
     if (body.mode === 'record') {
       const sealed = sealRecord(body.record, freshSalt())
       return {
-        ...who, commitment: sealed.commitment, refs, payload: sealed.payload,
+        ...who, owner: submitter, commitment: sealed.commitment, refs, payload: sealed.payload,
         fingerprint: submissionFingerprint(who, sealed),
       }
     }
-    return { ...who, commitment: body.commitment, refs, fingerprint: submissionFingerprint(who, body) }
+    return { ...who, owner: submitter, commitment: body.commitment, refs, fingerprint: submissionFingerprint(who, body) }
   }
 
-  /** The entry of kind+id, with its statement and leaf hash. */
-  async findEntry(kind: Kind, id: string): Promise<{ index: number; statement: Statement; leafHash: string } | undefined> {
-    const index = await this.log.indexOfKindId(kind, id)
+  /** `owner`'s entry of kind+id, with its statement and leaf hash. */
+  async findEntry(kind: Kind, id: string, owner: string): Promise<{ index: number; statement: Statement; leafHash: string } | undefined> {
+    const index = await this.log.indexOfKindId(kind, id, owner)
     return index === undefined ? undefined : this.log.entry(index)
   }
 
-  async record(kind: Kind, id: string): Promise<RecordView | undefined> {
-    const index = await this.log.indexOfKindId(kind, id)
+  /**
+   * The entry a reader means by kind+id. Ids are unique per submitter: with `owner` that
+   * submitter's entry; without, the only one there is, and a 409 problem listing the
+   * submitters (member `submitters`) when there are several. Undefined when there is none.
+   */
+  async resolve(kind: Kind, id: string, owner: string | undefined): Promise<KindIdOwner | undefined> {
+    if (owner !== undefined) {
+      const index = await this.log.indexOfKindId(kind, id, owner)
+      return index === undefined ? undefined : { owner, index }
+    }
+    const owners = await this.log.ownersOfKindId(kind, id)
+    if (owners.length > 1) {
+      const submitters = owners.map((o) => o.owner)
+      throw new ProblemError('conflict', `${kind} ${id} was notarized by ${submitters.length} submitters: name one with ?submitter=`, { submitters })
+    }
+    return owners[0]
+  }
+
+  /** A record by kind+id, of `owner` or of its only owner (resolve()). */
+  async record(kind: Kind, id: string, owner?: string): Promise<RecordView | undefined> {
+    const index = (await this.resolve(kind, id, owner))?.index
     if (index === undefined) return undefined
     const receipt = await this.#receiptOf(index)
     return { index, statement: receipt.statement, receipt, payload: await this.payload(index) }
@@ -146,16 +164,18 @@ export class LedgerService {
   }
 
   /** Status of a data authorization at a moment, with the receipts that prove the answer. */
-  async authorizationStatus(id: string, q: ConsentQuery): Promise<ConsentAnswer & { at: string; authorization: Receipt; revocation: Receipt | null; checkpoint: string }> {
-    const auth = await this.log.indexOfKindId('data-authorization', id)
-    if (auth === undefined) throw new ProblemError('not-found', `data-authorization ${id} is not on the ledger`)
+  async authorizationStatus(id: string, q: ConsentQuery, owner?: string): Promise<ConsentAnswer & { at: string; authorization: Receipt; revocation: Receipt | null; checkpoint: string }> {
+    const found = await this.resolve('data-authorization', id, owner)
+    if (found === undefined) throw new ProblemError('not-found', `data-authorization ${id} is not on the ledger`)
+    const auth = found.index
     const authorization = await this.#receiptOf(auth)
     const payload = await this.payload(auth)
     if (!payload) {
       if (await this.isRedacted(auth)) throw new ProblemError('gone', `the terms of ${id} were erased; only its commitment remains`)
       throw new ProblemError('conflict', `${id} was notarized hash-only: the ledger does not know its terms`)
     }
-    const rev = await this.log.indexOfKindId('authorization-revocation', id)
+    // Only the authorization's own submitter can revoke it: its revocation has the same owner.
+    const rev = await this.log.indexOfKindId('authorization-revocation', id, found.owner)
     const revocation = rev === undefined ? null : await this.#receiptOf(rev)
     const answer = authorizationStatus({
       terms: payload.record as unknown as ConsentTerms,
@@ -169,9 +189,10 @@ export class LedgerService {
    * Erases a record and its salt and appends a redaction entry that refs it, in one
    * block. Entries and tree nodes are untouched, so every proof and the audit stay valid.
    */
-  async erasePayload(kind: ClientKind, id: string, reason: string, admin: string): Promise<Receipt> {
-    const target = await this.findEntry(kind, id)
-    if (!target) throw new ProblemError('not-found', `${kind} ${id} is not on the ledger`)
+  async erasePayload(kind: ClientKind, id: string, reason: string, admin: string, owner?: string): Promise<Receipt> {
+    const found = await this.resolve(kind, id, owner)
+    const target = found && (await this.log.entry(found.index))
+    if (!found || !target) throw new ProblemError('not-found', `${kind} ${id} is not on the ledger`)
     if (!(await this.log.payload(target.index))) {
       if (await this.isRedacted(target.index)) throw new ProblemError('conflict', `${kind} ${id} was already erased`)
       throw new ProblemError('conflict', `${kind} ${id} was notarized hash-only: there is no payload to erase`)
@@ -181,11 +202,13 @@ export class LedgerService {
     const redactionId = `${kind}:${id}`
     const [outcome] = await this.log.append([{
       kind: 'redaction', id: redactionId, subject: target.statement.subject,
-      commitment: sealed.commitment, submitter: admin,
+      // Owned by the erased record's submitter, not the admin: one redaction per record, and
+      // two submitters' records of one kind+id are erased independently.
+      commitment: sealed.commitment, submitter: admin, owner: found.owner,
       refs: [{ index: target.index, leafHash: target.leafHash }],
       payload: sealed.payload,
       fingerprint: redactionFingerprint(redactionId, record),
-      erase: { index: target.index, kind, id },
+      erase: { index: target.index, kind, id, owner: found.owner },
     }])
     // A concurrent erase of the same entry won the race: nothing was written by this one.
     if (outcome.status !== 'created') throw new ProblemError('conflict', `${kind} ${id} was already erased`)

@@ -3,9 +3,9 @@ import { Type } from '@sinclair/typebox'
 import { ProblemError } from '../../plugins/problems.ts'
 import { isRealTime } from '../record-validation.ts'
 import { Rfc3339 } from '../schemas/fields.ts'
-import { DataCategory, IdParams } from '../schemas/params.ts'
+import { DataCategory, IdParams, SubmitterName } from '../schemas/params.ts'
 import { ReceiptSchema, problemResponses } from '../schemas/responses.ts'
-import { READ_ROLES } from './roles.ts'
+import { READ_ROLES, addressedOwner } from './roles.ts'
 
 const authorizationRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/v1/authorizations/:id/status', {
@@ -19,6 +19,7 @@ const authorizationRoutes: FastifyPluginAsyncTypebox = async (app) => {
         at: Type.Optional(Rfc3339),
         category: Type.Optional(DataCategory),
         purpose: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
+        submitter: Type.Optional(SubmitterName),
       }, { additionalProperties: false }),
       response: {
         200: Type.Object({
@@ -38,7 +39,8 @@ const authorizationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const q = request.query
     if (q.at !== undefined && !isRealTime(q.at)) throw new ProblemError('validation', 'at: not a real date-time')
     const at = q.at ?? new Date().toISOString()
-    return app.ledger.authorizationStatus(id, { at, category: q.category, purpose: q.purpose })
+    const owner = addressedOwner(request.principal!, q.submitter, () => new ProblemError('not-found', `data-authorization ${id} is not on the ledger`))
+    return app.ledger.authorizationStatus(id, { at, category: q.category, purpose: q.purpose }, owner)
   })
 }
 

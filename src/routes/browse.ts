@@ -117,8 +117,9 @@ const browseRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
     const m = /^([a-z-]+):(.+)$/.exec(q)
     if (m) {
-      const index = await log().indexOfKindId(m[1] as Kind, m[2])
-      return index === undefined ? found('nothing', []) : found('kind:id', [await log().entry(index)])
+      // Ids are unique per submitter: every submitter's entry of that kind+id.
+      const owners = await log().ownersOfKindId(m[1] as Kind, m[2])
+      return owners.length === 0 ? found('nothing', []) : found('kind:id', await Promise.all(owners.map((o) => log().entry(o.index))))
     }
     return found('nothing', [])
   })

@@ -2,9 +2,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { ProblemError } from '../../plugins/problems.ts'
 import { BatchBody, MAX_BATCH, RecordBody } from '../schemas/records.ts'
-import { EntryParams } from '../schemas/params.ts'
+import { EntryParams, SubmitterQuery } from '../schemas/params.ts'
 import { ProblemSchema, ReceiptSchema, StatementSchema, bodyProblemResponses, problemResponses } from '../schemas/responses.ts'
-import { EVIDENCE_ROLES, READ_ROLES, SUBMIT_ROLES } from './roles.ts'
+import { EVIDENCE_ROLES, READ_ROLES, SUBMIT_ROLES, addressedOwner } from './roles.ts'
 import { COMPACT_FORMAT, compactReceipts } from '../../chain/compact-receipts.ts'
 
 // Record bodies skip Ajv; the ledger service checks them with validateRecordBody
@@ -93,10 +93,11 @@ const recordRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/v1/records/:kind/:id', {
     config: { roles: READ_ROLES },
     schema: {
-      summary: 'Statement and receipt of one record; the payload only for court and admin',
+      summary: 'Statement and receipt of one record (?submitter= whose: ids are unique per submitter); the payload only for court and admin',
       tags: ['records'],
       security: [{ bearer: [] }],
       params: EntryParams,
+      querystring: SubmitterQuery,
       response: {
         200: Type.Object({
           statement: StatementSchema,
@@ -109,8 +110,9 @@ const recordRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request) => {
     const { kind, id } = request.params
-    const view = await app.ledger.record(kind, id)
-    if (!view) throw new ProblemError('not-found', `${kind} ${id} is not on the ledger`)
+    const notFound = () => new ProblemError('not-found', `${kind} ${id} is not on the ledger`)
+    const view = await app.ledger.record(kind, id, addressedOwner(request.principal!, request.query.submitter, notFound))
+    if (!view) throw notFound()
     const mayReadPayload = EVIDENCE_ROLES.some((r) => request.principal!.roles.includes(r))
     return {
       statement: view.statement,

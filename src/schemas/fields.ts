@@ -12,7 +12,7 @@ export const Uscc = Type.String({
 })
 export const BusinessId = Type.String({
   pattern: '^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$',
-  description: 'Client business id, unique per kind: letters, digits, . _ : -',
+  description: 'Client business id, unique per submitter and kind: letters, digits, . _ : -',
   examples: ['AUTH-2026-000123'],
 })
 /**

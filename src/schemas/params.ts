@@ -22,3 +22,10 @@ export const IdParams = Type.Object({ id: BusinessId })
 export const IndexParams = Type.Object({ index: DecimalInteger })
 export const HeightParams = Type.Object({ height: DecimalInteger })
 export const UsccParams = Type.Object({ uscc: Uscc })
+
+/**
+ * Business ids are unique per submitter (docs/api.md): whose record of a kind+id a reader
+ * means. A token subject (plugins/auth.ts: 1–256 printable characters).
+ */
+export const SubmitterName = Type.String({ minLength: 1, maxLength: 256, description: 'The submitter (token subject) whose record is meant', examples: ['zhr-platform'] })
+export const SubmitterQuery = Type.Object({ submitter: Type.Optional(SubmitterName) }, { additionalProperties: false })

@@ -4,7 +4,7 @@ import { Level } from 'level'
 import { signerFromSeed, generateSigner } from '../../chain/checkpoint.ts'
 import { LedgerIntegrityError, Log } from '../../chain/log.ts'
 import { openLevelStorage } from '../../chain/storage.ts'
-import { entryNodeOffset, keys, LevelStore } from '../../chain/store.ts'
+import { entryNodeOffset, keys, LevelStore, STORAGE_FORMAT } from '../../chain/store.ts'
 import { canonicalBytes, isValidUscc, parseStatement, recordCommitment, usccCheckChar } from '../../chain/statement.ts'
 import { verifyReceipt } from '../../chain/verify.ts'
 import { openLog, ORIGIN, request, tempDir, testSigner, TEST_SEED, uscc } from '../helpers/fixtures.ts'
@@ -112,9 +112,9 @@ t.test('a store written in another storage format refuses to open, and says what
   const dir = await built(t)
   await tamper(dir, (db) => db.del(keys.format())) // what a first-format store looks like
   const store = new LevelStore(dir)
-  await t.rejects(store.open(), /storage format evidence-ledger\/1.*reads evidence-ledger\/2.*export/)
+  await t.rejects(store.open(), /storage format evidence-ledger\/1.*reads evidence-ledger\/3.*export/)
   t.equal(store.db.status, 'closed', 'and lets go of the directory')
-  await tamper(dir, (db) => db.put(keys.format(), utf8ToBytes('evidence-ledger/2')))
+  await tamper(dir, (db) => db.put(keys.format(), utf8ToBytes(STORAGE_FORMAT)))
   await store.open()
   t.equal((await store.head())?.size, 11, 'the same store opens once it carries the current format')
   await store.close()

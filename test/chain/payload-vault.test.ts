@@ -56,8 +56,8 @@ t.test('the store seals payloads, re-seals a block\'s other payloads on erasure,
   await log.append([0, 1, 2].map((i) => ({ ...request(i), payload: text(i) })))
   const target = await log.statement(1)
   await log.append([{
-    kind: 'redaction', id: 'evidence:E-1', subject: target!.subject, commitment: target!.commitment, submitter: 'ops',
-    refs: [{ index: 1, leafHash: (await log.leafHash(1))! }], fingerprint: new Uint8Array([9]), erase: { index: 1, kind: 'evidence', id: 'E-1' },
+    kind: 'redaction', id: 'evidence:E-1', subject: target!.subject, commitment: target!.commitment, submitter: 'ops', owner: 'test-platform',
+    refs: [{ index: 1, leafHash: (await log.leafHash(1))! }], fingerprint: new Uint8Array([9]), erase: { index: 1, kind: 'evidence', id: 'E-1', owner: 'test-platform' },
   }])
   t.same(await log.payload(0), text(0), 'a neighbour opens after re-sealing')
   t.same(await log.payload(2), text(2))

@@ -3,7 +3,10 @@ import { cpSync } from 'node:fs'
 import { join } from 'node:path'
 import { auditLog } from '../../chain/audit.ts'
 import { Log } from '../../chain/log.ts'
+import { Level } from 'level'
+import { parseStatement } from '../../chain/statement.ts'
 import { openLevelStorage } from '../../chain/storage.ts'
+import { LevelStore, STORAGE_FORMAT } from '../../chain/store.ts'
 import { verifyReceipt } from '../../chain/verify.ts'
 import { LedgerService } from '../../src/ledger-service.ts'
 import { sampleRecords } from '../helpers/app.ts'
@@ -84,4 +87,66 @@ t.test('the current code appends to it, and the result audits clean', async (t) 
   t.teardown(() => again.close())
   const report = await auditLog(again, { vkeys: [testSigner().vkey], origin: ORIGIN, strictStatements: true })
   t.match(report, { ok: true, entries: WRITTEN.size + 1, blocks: WRITTEN.height + 2 })
+})
+
+// Issue 13: format 3 keys kind+id rows by owner too (ids are unique per submitter). A
+// format-2 store is migrated when it is opened, in one atomic batch with the format row.
+const kindIdRows = async (db: Level<Uint8Array, Uint8Array>) => {
+  const out: string[] = []
+  for await (const k of db.keys({ gte: Uint8Array.of(0x6b), lt: Uint8Array.of(0x6c) })) out.push(Buffer.from(k).toString('hex'))
+  return out
+}
+const rawDb = (dir: string) => new Level<Uint8Array, Uint8Array>(dir, { keyEncoding: 'view', valueEncoding: 'view' })
+const formatOf = async (db: Level<Uint8Array, Uint8Array>) => Buffer.from((await db.get(Uint8Array.from(Buffer.from('mformat'))))!).toString()
+
+t.test('opening a format-2 store migrates its kind+id rows to format 3, owners included', async (t) => {
+  const dir = copyOfFixture(t)
+  const before = rawDb(dir)
+  await before.open()
+  t.equal(await formatOf(before), 'evidence-ledger/2')
+  const oldRows = await kindIdRows(before)
+  await before.close()
+  t.equal(oldRows.length, WRITTEN.size, 'one kind+id row per entry')
+
+  const store = new LevelStore(dir)
+  await store.open()
+  t.equal(await formatOf(store.db), STORAGE_FORMAT)
+  t.equal(STORAGE_FORMAT, 'evidence-ledger/3')
+  const rows = await kindIdRows(store.db)
+  t.equal(rows.length, oldRows.length, 'every row rewritten, none left behind')
+  t.ok(rows.every((r) => r.endsWith('00' + Buffer.from('zhr-platform').toString('hex'))), 'each row ends in 0x00 ‖ its owner')
+  const ev3 = await store.ownersOfKindId('evidence', 'EV-3')
+  t.same(ev3.map((o) => o.owner), ['zhr-platform'])
+  t.same(await store.byKindId('evidence', 'EV-3', 'zhr-platform').then((r) => r?.index), ev3[0].index)
+  t.equal(await store.byKindId('evidence', 'EV-3', 'ops-admin'), undefined, 'exact: another owner has none')
+  // The redaction of EV-2 was submitted by ops-admin; it is owned by EV-2's submitter.
+  const redaction = await store.ownersOfKindId('redaction', 'evidence:EV-2')
+  t.same(redaction.map((o) => o.owner), ['zhr-platform'], 'a legacy redaction row follows its ref to the erased record\'s owner')
+  const statement = parseStatement((await store.entry(redaction[0].index))!.statement)
+  t.equal(statement.submitter, 'ops-admin')
+  const erased = await store.byKindId('evidence', 'EV-2', 'zhr-platform')
+  t.same([...erased!.fingerprint], Array(32).fill(0), 'the erased fingerprint stays erased')
+  await store.close()
+
+  // Opening again finds format 3: nothing to do, same rows.
+  const again = new LevelStore(dir)
+  await again.open()
+  t.same(await kindIdRows(again.db), rows)
+  await again.close()
+})
+
+t.test('a migration that fails part way leaves the format-2 store as it was', async (t) => {
+  const dir = copyOfFixture(t)
+  const db = rawDb(dir)
+  await db.open()
+  const oldRows = await kindIdRows(db)
+  // Entry 20's row gone: the migration cannot find the owner of its kind+id row.
+  await db.del(Uint8Array.of(0x65, 0, 0, 0, 0, 0, 0, 0, 20))
+  await db.close()
+  await t.rejects(openLevelStorage(dir), /entry 20/)
+  const after = rawDb(dir)
+  await after.open()
+  t.equal(await formatOf(after), 'evidence-ledger/2', 'still format 2')
+  t.same(await kindIdRows(after), oldRows, 'no row was rewritten')
+  await after.close()
 })

@@ -182,3 +182,32 @@ t.test('a redaction of a record with a 128-character id is readable by its longe
     t.match(res.headers['content-type'], /application\/problem\+json/)
   }
 })
+
+// Issue 13, item 3: the reason is record text. A lone surrogate reached the canonicalizer
+// (500), and Ajv's type coercion wrote 1, true and ["x"] as "1", "true" and "x".
+t.test('the erasure reason follows the text rules of record fields: 400 naming the field, nothing written', async (t) => {
+  const { app, erase } = await setup(t)
+  const size = app.ledger.log.size
+  const bad: [string, unknown][] = [
+    ['a lone surrogate', '\ud800'],
+    ['a lone surrogate inside text', 'PIPL \udc00 request'],
+    ['a number', 1],
+    ['a boolean', true],
+    ['an array of one string', ['x']],
+    ['null', null],
+    ['a bidi override', 'PIPL \u202e47'],
+    ['a control character', 'PIPL\u0007'],
+    ['a byte order mark', '\ufeffPIPL'],
+    ['a line separator', 'PIPL\u2028art. 47'],
+    ['a noncharacter', 'PIPL \uffff'],
+  ]
+  for (const [what, reason] of bad) {
+    const res = await erase('data-authorization', 'AUTH-7', { reason })
+    t.equal(res.statusCode, 400, what)
+    t.equal(res.json().type, 'urn:evidence-ledger:problem:validation', what)
+    t.match(res.json().detail, /reason/, `${what}: the problem names the field`)
+  }
+  t.equal(app.ledger.log.size, size, 'nothing was written')
+  const ok = await erase('data-authorization', 'AUTH-7', { reason: '《个人信息保护法》第四十七条\t申请' })
+  t.equal(ok.statusCode, 201, 'well-formed text with a tab is a reason')
+})

@@ -56,12 +56,14 @@ t.test('revoking an unknown authorization is a 404 and writes nothing', async (t
   t.equal(app.ledger.log.size, size)
 })
 
-t.test('a revocation by a submitter other than the one that recorded the authorization is a 403 and writes nothing', async (t) => {
+// Ids are unique per submitter: another submitter's revocation addresses its own (absent)
+// authorization of that id, a 404 that does not even reveal the id is in use.
+t.test('a revocation by a submitter other than the one that recorded the authorization is a 404 and writes nothing', async (t) => {
   const { app, post, auth } = await withAuthorization(t)
   const size = app.ledger.log.size
   const other = await auth('submitter', 'bank-b')
-  t.equal((await post({ kind: 'authorization-revocation', record: revocation }, other)).statusCode, 403)
-  t.equal((await post({ kind: 'authorization-revocation', id: 'AUTH-REV-1', subject: FIRM, commitment: 'sha256:' + '1'.repeat(64) }, other)).statusCode, 403, 'in hash-only mode too')
+  t.equal((await post({ kind: 'authorization-revocation', record: revocation }, other)).statusCode, 404)
+  t.equal((await post({ kind: 'authorization-revocation', id: 'AUTH-REV-1', subject: FIRM, commitment: 'sha256:' + '1'.repeat(64) }, other)).statusCode, 404, 'in hash-only mode too')
   t.equal(app.ledger.log.size, size)
   t.equal((await post({ kind: 'authorization-revocation', record: revocation })).statusCode, 201, 'the recording platform still can')
 })

@@ -32,6 +32,7 @@ export function request(i: number, kind: Kind = 'evidence', fingerprint = 1): Ap
     subject: uscc(i % 50),
     commitment: 'sha256:' + bytesToHex(sha256(utf8ToBytes(`content ${i}`))),
     submitter: 'test-platform',
+    owner: 'test-platform',
     refs: [],
     fingerprint: new Uint8Array([fingerprint]),
   }

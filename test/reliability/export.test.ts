@@ -18,7 +18,7 @@ t.test('export reads fingerprints and payloads in batches and writes what per-en
     await log.append(Array.from({ length: n }, (_, k) => withPayload(first + k)))
     first += n
   }
-  await log.append([{ ...request(9000), erase: { index: 1500, kind: 'evidence', id: 'E-1500' } }])
+  await log.append([{ ...request(9000), erase: { index: 1500, kind: 'evidence', id: 'E-1500', owner: 'test-platform' } }])
   const total = first + 1
   await log.close()
 
@@ -41,8 +41,8 @@ t.test('export reads fingerprints and payloads in batches and writes what per-en
   let checked = 0
   for (const b of blocks) {
     for (const e of b.entries) {
-      const s = JSON.parse(e.statement) as { kind: string; id: string }
-      const row = await store.byKindId(s.kind, s.id)
+      const s = JSON.parse(e.statement) as { kind: string; id: string; submitter: string }
+      const row = await store.byKindId(s.kind, s.id, s.submitter)
       const payload = await store.payload(e.index)
       if (e.fingerprint !== (row ? bytesToHex(row.fingerprint) : '') || e.payload !== (payload ? toBase64(payload) : undefined)) wrong.push(e.index)
       checked++

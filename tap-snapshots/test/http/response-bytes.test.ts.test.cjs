@@ -102,7 +102,7 @@ exports[`test/http/response-bytes.test.ts > TAP > representative responses keep 
 
 exports[`test/http/response-bytes.test.ts > TAP > representative responses keep their status, headers, key order and problem bytes > erase without reason 1`] = `
 400 application/problem+json; charset=utf-8
-{"type":"urn:evidence-ledger:problem:validation","title":"Invalid request","status":400,"detail":"body must have required property 'reason'","instance":"/v1/records/evidence/EV-H/payload"}
+{"type":"urn:evidence-ledger:problem:validation","title":"Invalid request","status":400,"detail":"body/reason Expected required property","instance":"/v1/records/evidence/EV-H/payload"}
 `
 
 exports[`test/http/response-bytes.test.ts > TAP > representative responses keep their status, headers, key order and problem bytes > evidence bundle 1`] = `
