@@ -233,9 +233,7 @@ export class LevelStore implements LedgerStore {
         await this.db.close()
         throw e
       }
-      return
-    }
-    if (found !== STORAGE_FORMAT && (found !== undefined || (await this.db.get(keys.head())) !== undefined)) {
+    } else if (found !== STORAGE_FORMAT && (found !== undefined || (await this.db.get(keys.head())) !== undefined)) {
       await this.db.close()
       throw new Error(`${this.location} holds a log in storage format ${found ?? 'evidence-ledger/1'}, this version reads ${STORAGE_FORMAT}: export it with the version that wrote it and import it here`)
     }
