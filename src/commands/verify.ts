@@ -1,7 +1,7 @@
 // `evidence-ledger verify <bundle|receipt> --key <vkey|file>`: offline verification with
 // nothing trusted but the verifier key the user supplies.
 import { existsSync, readFileSync } from 'node:fs'
-import { allPassed, isBundle, verifyBundle, verifyReceipt, type Receipt, type StepResult } from '../../chain/verify.ts'
+import { STEP_LABELS, allPassed, isBundle, verifyBundle, verifyReceipt, type Receipt, type StepName, type StepResult } from '../../chain/verify.ts'
 import { parseVkey } from '../../chain/note.ts'
 
 export interface VerifyOutput {
@@ -10,13 +10,10 @@ export interface VerifyOutput {
   steps: StepResult[]
 }
 
-const STEP_LABEL: Record<string, string> = {
-  commitment: 'record matches its commitment',
-  leaf: 'statement matches its leaf hash',
-  inclusion: 'entry is included in the tree',
-  checkpoint: 'checkpoint is signed by the ledger key',
-  block: 'block header matches the checkpoint',
-  related: 'later statements are bound to this entry',
+/** Chinese first, English second, and the step's code so a failure names it for scripts too. */
+function stepLabel(step: StepName): string {
+  const label = STEP_LABELS[step]
+  return label ? `${label.zh} ${label.en} [${step}]` : step
 }
 
 export function readVkey(keyArg: string): string {
@@ -41,9 +38,10 @@ export function verifyDocument(doc: unknown, vkey: string): VerifyOutput {
 export function formatSteps(out: VerifyOutput): string {
   const lines = out.steps.map((s) => {
     const mark = s.ok === true ? 'PASS' : s.ok === false ? 'FAIL' : 'n/a '
-    return `${mark}  ${STEP_LABEL[s.step] ?? s.step}\n      ${s.detail}`
+    return `${mark}  ${stepLabel(s.step)}\n      ${s.detail}`
   })
-  lines.push(out.ok ? `\nVERIFIED: this ${out.kind} is authentic for the given ledger key.` : `\nNOT VERIFIED: at least one step failed.`)
+  const failed = out.steps.filter((s) => s.ok === false).map((s) => s.step)
+  lines.push(out.ok ? `\n核验通过 VERIFIED: this ${out.kind} is authentic for the given ledger key.` : `\n核验失败 NOT VERIFIED: failed at ${failed.join(', ')}.`)
   return lines.join('\n')
 }
 

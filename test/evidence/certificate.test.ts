@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import { allPassed, verifyBundle, type EvidenceBundle } from '../../chain/verify.ts'
+import { allPassed, verifyBundle, type EvidenceBundleV2 } from '../../chain/verify.ts'
 import {
   CertificateRefusedError, certificateFields, certificateNumber, renderCertificatePdf, verifierKeyFingerprint,
   verifyForCertificate, type CertificateContext, type CertificateFields,
@@ -36,7 +36,7 @@ async function revokedAuthorization(t: Parameters<typeof makeApp>[0]) {
   t.equal((await app.inject({ method: 'POST', url: '/v1/records', headers: bank, payload: { kind: 'authorization-revocation', record: rec['authorization-revocation'] } })).statusCode, 201)
   const res = await app.inject({ url: '/v1/evidence/data-authorization/AUTH-7', headers: await auth('court') })
   t.equal(res.statusCode, 200)
-  return { bundle: res.json() as EvidenceBundle, vkey: await vkeyOf(app) }
+  return { bundle: res.json() as EvidenceBundleV2, vkey: await vkeyOf(app) }
 }
 
 async function financingApplication(t: Parameters<typeof makeApp>[0]) {
@@ -44,7 +44,7 @@ async function financingApplication(t: Parameters<typeof makeApp>[0]) {
   const record = sampleRecords(3)['financing-application']
   t.equal((await app.inject({ method: 'POST', url: '/v1/records', headers: await auth('submitter'), payload: { kind: 'financing-application', record } })).statusCode, 201)
   const res = await app.inject({ url: '/v1/evidence/financing-application/APP-3', headers: await auth('court') })
-  return { bundle: res.json() as EvidenceBundle, vkey: await vkeyOf(app) }
+  return { bundle: res.json() as EvidenceBundleV2, vkey: await vkeyOf(app) }
 }
 
 /** Whitespace is where the PDF wrapped a line; the reader sees the words, not the breaks. */
@@ -83,7 +83,7 @@ t.test('a revoked data authorization: every field in the PDF, 已撤回 first, t
   const issuedAt = new Date()
   const fields = certificateFields({ bundle, verification, context: { ...CONTEXT, issuedAt } })
   const s = bundle.statement
-  const revocation = bundle.related.find((r) => r.kind === 'authorization-revocation')!
+  const revocation = bundle.related.find((r) => r.statement.kind === "authorization-revocation")!.statement
 
   t.equal(fields.kindName, '数据授权')
   t.equal(fields.consent?.status, 'revoked')
@@ -198,7 +198,7 @@ t.test('a hash-only authorization: the revocation is still stated, the validity 
   const subject = rec['data-authorization'].grantor.uscc
   t.equal((await app.inject({ method: 'POST', url: '/v1/records', headers: bank, payload: { kind: 'data-authorization', id: 'AUTH-9', subject, commitment: 'sha256:' + 'cd'.repeat(32) } })).statusCode, 201)
   t.equal((await app.inject({ method: 'POST', url: '/v1/records', headers: bank, payload: { kind: 'authorization-revocation', record: rec['authorization-revocation'] } })).statusCode, 201)
-  const bundle = (await app.inject({ url: '/v1/evidence/data-authorization/AUTH-9', headers: await auth('court') })).json() as EvidenceBundle
+  const bundle = (await app.inject({ url: '/v1/evidence/data-authorization/AUTH-9', headers: await auth('court') })).json() as EvidenceBundleV2
   const fields = certificateFields({ bundle, verification: verifyForCertificate(bundle, await vkeyOf(app)), context: { ...CONTEXT, issuedAt: new Date() } })
   t.equal(fields.enterprise.name, null)
   t.equal(fields.enterprise.uscc, subject, 'the USCC comes from the statement when there is no record')
