@@ -19,6 +19,7 @@ import proofRoutes from './routes/proofs.ts'
 import recordRoutes from './routes/records.ts'
 import subjectRoutes from './routes/subjects.ts'
 import evidenceRoutes from './routes/evidence.ts'
+import publicEntryRoutes from './routes/public-entry.ts'
 import authorizationRoutes from './routes/authorizations.ts'
 import erasureRoutes from './routes/erasure.ts'
 import exportRoutes from './routes/export.ts'
@@ -72,10 +73,11 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await app.register(proofRoutes)
   await app.register(recordRoutes)
   await app.register(subjectRoutes)
-  await app.register(evidenceRoutes)
+  await app.register(evidenceRoutes, { certificate: config.certificate })
   await app.register(authorizationRoutes)
   await app.register(erasureRoutes)
   await app.register(exportRoutes)
   await app.register(verifyPageRoutes)
+  await app.register(publicEntryRoutes)
   return app
 }

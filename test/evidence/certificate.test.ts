@@ -207,3 +207,35 @@ t.test('a hash-only authorization: the revocation is still stated, the validity 
   const text = squash((await pdfText(await renderCertificatePdf(fields))).join(''))
   for (const value of ['已撤回REVOKED', '（记录未载明）', '有效期无法核对', '不适用（记录已删除或仅存哈希', 'sha256:' + 'cd'.repeat(32)]) t.ok(text.includes(squash(value)), value)
 })
+
+t.test('GET /v1/evidence/:kind/:id/certificate.pdf: court only, the v2 bundle\'s proven revocation on it, the QR opens /v/<leafHash>', async (t) => {
+  const { app, auth } = await makeApp(t, { CERT_ISSUER: '郑州数据存证服务中心', CERT_AREA: '河南省郑州市', PUBLIC_BASE_URL: 'https://ledger.example/' })
+  const bank = await auth('submitter')
+  const rec = sampleRecords(7)
+  t.equal((await app.inject({ method: 'POST', url: '/v1/records', headers: bank, payload: { kind: 'data-authorization', record: { ...rec['data-authorization'], validUntil: '2099-01-01T00:00:00Z' } } })).statusCode, 201)
+  t.equal((await app.inject({ method: 'POST', url: '/v1/records', headers: bank, payload: { kind: 'authorization-revocation', record: rec['authorization-revocation'] } })).statusCode, 201)
+  const url = '/v1/evidence/data-authorization/AUTH-7/certificate.pdf'
+  t.equal((await app.inject({ url, headers: await auth('auditor') })).statusCode, 403, 'auditors get no certificate')
+  t.equal((await app.inject({ url })).statusCode, 401)
+  t.equal((await app.inject({ url: '/v1/evidence/data-authorization/NOPE/certificate.pdf', headers: await auth('court') })).statusCode, 404)
+  const res = await app.inject({ url, headers: await auth('court') })
+  t.equal(res.statusCode, 200)
+  t.match(res.headers['content-type'], /^application\/pdf/)
+  t.match(res.headers['content-disposition'], /certificate-data-authorization-AUTH-7\.pdf/)
+  const pdf = new Uint8Array(res.rawPayload)
+  const bundle = (await app.inject({ url: '/v1/evidence/data-authorization/AUTH-7', headers: await auth('court') })).json() as EvidenceBundleV2
+  const revocation = bundle.related[0].statement
+  const text = squash((await pdfText(pdf)).join(''))
+  for (const value of ['存证证明', '已撤回', beijingByHand(revocation.time), 'AUTH-7', bundle.entry.leafHash, '郑州数据存证服务中心', '河南省郑州市', 'https://ledger.example/v1/keys', verifierKeyFingerprint(await vkeyOf(app))]) {
+    t.ok(text.includes(squash(value)), value)
+  }
+  const page = await renderPage(pdf, 1, 2)
+  t.equal(decodeQr(page.rgba, page.width, page.height), `https://ledger.example/v/${bundle.entry.leafHash}`, 'the QR decodes to the public page')
+})
+
+t.test('PUBLIC_BASE_URL must be an http(s) URL', async (t) => {
+  const { loadConfig, ConfigError } = await import('../../src/config.ts')
+  t.throws(() => loadConfig({ PUBLIC_BASE_URL: 'not a url' }), ConfigError)
+  t.throws(() => loadConfig({ PUBLIC_BASE_URL: 'ftp://x.example' }), ConfigError)
+  t.equal(loadConfig({ PUBLIC_BASE_URL: 'https://ledger.example/' }).certificate.baseUrl, 'https://ledger.example')
+})
