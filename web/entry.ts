@@ -78,8 +78,10 @@ if (data.related.length > 0) {
   const kinds = data.related.map((r) => r.statement.kind)
   const state = kinds.includes('authorization-revocation') ? '已撤回 REVOKED' : kinds.includes('redaction') ? '记录已删除 ERASED' : null
   if (state) {
+    const strong = document.createElement('strong')
+    strong.textContent = state
     $('state').hidden = false
-    $('state').textContent = state
+    $('state').replaceChildren(strong)
   }
 }
 $('checkpoint').textContent = `检查点 Checkpoint\n${data.checkpoint}`
