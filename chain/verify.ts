@@ -295,22 +295,30 @@ export const BUNDLE_FORMAT_V2 = 'evidence-ledger/bundle/v2'
 /** What the service issues. */
 export const BUNDLE_FORMAT = BUNDLE_FORMAT_V2
 
-/**
- * Evidence bundle v1 (docs/formats.md). Its related statements are not proven: v1 stays
- * verifiable for bundles already handed out, and says so in its related step.
- */
-export interface EvidenceBundleV1 {
-  format: typeof BUNDLE_FORMAT_V1
+/** What every bundle version carries about the main entry. */
+interface BundleCore {
   statement: Statement
+  /** The record as notarized and its salt; both null when hash-only or erased. */
   record: unknown
   salt: string | null
   redacted: boolean
   entry: { index: number; leafHash: string }
+  /** Proof to `checkpoint`. */
   inclusion: { treeSize: number; hashes: string[] }
   checkpoint: string
+  /** The header of the block that holds the main entry. */
   block: BlockHeader
-  related: Statement[]
   issuedAt: string
+}
+
+/**
+ * Evidence bundle v1 (docs/formats.md): the checkpoint is the entry's block's. Its related
+ * statements are not proven: v1 stays verifiable for bundles already handed out, and says
+ * so in its related step.
+ */
+export interface EvidenceBundleV1 extends BundleCore {
+  format: typeof BUNDLE_FORMAT_V1
+  related: Statement[]
 }
 
 /** A later entry that refers to the main one, proven to the bundle's checkpoint. */
@@ -328,24 +336,12 @@ export interface RelatedEntry {
  * one checkpoint, the newest at issue time; the main entry's block is proven by its own
  * checkpoint and a consistency proof to that one; the ledger signs the claims.
  */
-export interface EvidenceBundleV2 {
+export interface EvidenceBundleV2 extends BundleCore {
   format: typeof BUNDLE_FORMAT_V2
-  statement: Statement
-  record: unknown
-  salt: string | null
-  redacted: boolean
-  entry: { index: number; leafHash: string }
-  /** Proof to `checkpoint`. */
-  inclusion: { treeSize: number; hashes: string[] }
-  /** The newest signed checkpoint when the bundle was issued. */
-  checkpoint: string
-  /** The header of the block that holds the main entry. */
-  block: BlockHeader
-  /** That block's own signed checkpoint, and RFC 9162 consistency from it to `checkpoint`. */
+  /** `checkpoint` is the newest signed checkpoint at issue time; this proves the block against it. */
   blockProof: { checkpoint: string; consistency: string[] }
   related: RelatedEntry[]
   consent: BundleConsent | null
-  issuedAt: string
   /** Ed25519 by the checkpoint key over claimsMessage(bundleClaims(bundle)). */
   claimsSignature: { keyId: string; signature: string }
 }

@@ -19,8 +19,16 @@ export async function buildBundle(ledger: LedgerService, kind: Kind, id: string,
   if (index === undefined) return undefined
   // One snapshot: the checkpoint note is read once and its own size bounds everything after,
   // so blocks written while the bundle is assembled cannot slip in half-proven.
-  const checkpoint = ledger.log.checkpoint()
-  const size = parseCheckpointBody(parseNote(checkpoint).body).size
+  let checkpoint = ledger.log.checkpoint()
+  let size = parseCheckpointBody(parseNote(checkpoint).body).size
+  // An entry is readable as soon as its block is durable; the log moves its checkpoint
+  // forward right after. Wait out that moment instead of proving to a tree without it.
+  for (let tries = 0; size <= index && tries < 100; tries++) {
+    await new Promise((resolve) => setImmediate(resolve))
+    checkpoint = ledger.log.checkpoint()
+    size = parseCheckpointBody(parseNote(checkpoint).body).size
+  }
+  if (size <= index) throw new Error(`entry ${index} is not yet under a checkpoint`)
   const main = await ledger.log.entry(index)
   if (!main) throw new Error(`entry ${index} vanished`)
   const block = await ledger.log.block(main.height)

@@ -26,6 +26,8 @@ const publicEntryRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (index === undefined) throw new ProblemError('not-found', `no entry has leaf hash ${request.params.leafHash}`)
     const checkpoint = log.checkpoint()
     const size = parseCheckpointBody(parseNote(checkpoint).body).size
+    // Its block is durable but the checkpoint has not moved yet (a moment): nothing to prove against.
+    if (index >= size) throw new ProblemError('not-found', `entry ${index} is not under a signed checkpoint yet; retry`)
     const entry = await log.entry(index)
     if (!entry) throw new ProblemError('not-found', `entry ${index} does not exist`)
     const proof = async (i: number) => ({ treeSize: size, hashes: (await log.inclusionProof(i, size)).map(bytesToHex) })
