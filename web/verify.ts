@@ -227,7 +227,7 @@ function consentAt(): void {
   const s = current
   if (!s || !s.ok || !isBundle(s.doc) || !input) return void (out.textContent = '')
   // datetime-local is the reader's wall clock; the page states Beijing time, so read it as +08:00.
-  const at = new Date(`${input}:00+08:00`)
+  const at = new Date(`${input.length === 16 ? `${input}:00` : input}+08:00`) // with or without seconds
   if (!Number.isFinite(at.getTime())) return void (out.textContent = '时间无效 · invalid time')
   const c = consentSection({
     authorizedAt: s.doc.statement.time,

@@ -126,6 +126,10 @@ t.test('/verify: state first, values for people, print only for the passed resul
   t.ok(await page.locator('#state strong').evaluate((e) => parseFloat(getComputedStyle(e).fontSize) >= 28), 'in large type')
   t.match(await page.locator('#details').innerText(), /授权状态\s*已撤回/)
   await page.screenshot({ path: join(OUT, 'verify-revoked.png') })
+  await page.fill('#consent-at', '2098-01-01T00:00:00')
+  t.match(await page.locator('#consent-at-result').innerText(), /已撤回/, 'status at a date the reader enters: revoked')
+  await page.fill('#consent-at', '2099-06-01T00:00:00')
+  t.match(await page.locator('#consent-at-result').innerText(), /已过期/, 'and expired after validUntil')
 
   // Choosing the same file twice verifies twice.
   const file = join(tempDir(t), 'bundle.json')
