@@ -122,7 +122,7 @@ t.test('OpenAPI documents every route, its problems as application/problem+json,
     ['post', '/v1/records'], ['post', '/v1/records:batch'], ['get', '/v1/checkpoint'], ['get', '/v1/keys'], ['get', '/.well-known/jwks.json'],
     ['get', '/v1/proofs/inclusion'], ['get', '/v1/proofs/consistency'], ['get', '/v1/entries/{index}'], ['get', '/v1/blocks/{height}'],
     ['get', '/v1/records/{kind}/{id}'], ['get', '/v1/evidence/{kind}/{id}'], ['get', '/v1/authorizations/{id}/status'],
-    ['get', '/v1/subjects/{uscc}/entries'], ['delete', '/v1/records/{kind}/{id}/payload'], ['get', '/v1/export'], ['get', '/verify'],
+    ['get', '/v1/subjects/{uscc}/entries'], ['delete', '/v1/records/{kind}/{id}/payload'], ['get', '/v1/export'], ['get', '/verify'], ['get', '/v1/evidence/{kind}/{id}/certificate.pdf'], ['get', '/v/{leafHash}'],
     ['get', '/healthz'], ['get', '/readyz'], ['get', '/metrics'],
   ]
   for (const [method, path] of routes) t.ok(spec.paths[path]?.[method], `documents ${method.toUpperCase()} ${path}`)
