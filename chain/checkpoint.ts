@@ -55,3 +55,15 @@ export function parseSkey(skey: string): CheckpointSigner {
   if (bytesToHex(signer.keyId) !== parts[3]) throw new RangeError('signing key id does not match its key')
   return signer
 }
+
+/**
+ * A detached Ed25519 signature by the checkpoint key over `msg`. Callers domain-separate
+ * `msg` themselves (chain/bundle-claims.ts), so it can never read as a checkpoint body.
+ */
+export function signWithCheckpointKey(signer: CheckpointSigner, msg: Uint8Array): Uint8Array {
+  const parts = splitPlus(signer.skey, 5)
+  if (parts === null) throw new RangeError('signer has no usable private key')
+  const seed = fromBase64(parts[4]).subarray(1)
+  const privateKey = createPrivateKey({ key: Buffer.concat([PKCS8_ED25519_PREFIX, seed]), format: 'der', type: 'pkcs8' })
+  return new Uint8Array(sign(null, msg, privateKey))
+}

@@ -20,6 +20,7 @@ import recordRoutes from './routes/records.ts'
 import subjectRoutes from './routes/subjects.ts'
 import browseRoutes from './routes/browse.ts'
 import evidenceRoutes from './routes/evidence.ts'
+import publicEntryRoutes from './routes/public-entry.ts'
 import authorizationRoutes from './routes/authorizations.ts'
 import erasureRoutes from './routes/erasure.ts'
 import witnessing from './witnessing-plugin.ts'
@@ -78,10 +79,11 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await app.register(recordRoutes)
   await app.register(subjectRoutes)
   await app.register(browseRoutes)
-  await app.register(evidenceRoutes)
+  await app.register(evidenceRoutes, { certificate: config.certificate })
   await app.register(authorizationRoutes)
   await app.register(erasureRoutes)
   await app.register(exportRoutes)
   await app.register(verifyPageRoutes)
+  await app.register(publicEntryRoutes)
   return app
 }

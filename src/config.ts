@@ -28,6 +28,13 @@ export interface Config {
   bodyLimit: number
   /** WITNESS_POLICY: a tlog-policy file naming the witnesses to ask and the quorum (docs/witness.md). */
   witnessPolicy?: string
+  /** Who issues 存证证明 and where the public pages are (docs/certificate.md). */
+  certificate: {
+    operator: string
+    area: string
+    /** Public base URL: the certificate's links and its QR code (/v/<leafHash>) point here. */
+    baseUrl: string
+  }
 }
 
 /** Where the ledger's storage lives inside DATA_DIR (its keys are in DATA_DIR/keys). */
@@ -76,6 +83,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metrics: choiceVar(env, 'METRICS', jwksUrl ? 'private' : 'public', ['public', 'private'] as const),
     bodyLimit: intVar(env, 'BODY_LIMIT', 4 * 1024 * 1024, 1024, 64 * 1024 * 1024),
     ...(env.WITNESS_POLICY ? { witnessPolicy: resolve(env.WITNESS_POLICY) } : {}),
+    certificate: {
+      operator: env.CERT_ISSUER || '（未配置运营方 CERT_ISSUER）',
+      area: env.CERT_AREA || '（未配置地区 CERT_AREA）',
+      baseUrl: baseUrlVar(env.PUBLIC_BASE_URL, `http://${env.HOST || '127.0.0.1'}:${env.PORT || '3000'}`),
+    },
   }
 }
 
@@ -119,4 +131,17 @@ function intVar(env: NodeJS.ProcessEnv, name: string, dflt: number, min: number,
   const n = Number(raw)
   if (n < min || n > max) throw new ConfigError(`${name} must be between ${min} and ${max}, got ${n}`)
   return n
+}
+
+/** A certificate's QR code must open a page: a malformed base URL is refused at start, not printed. */
+function baseUrlVar(value: string | undefined, fallback: string): string {
+  if (!value) return fallback
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    throw new ConfigError(`PUBLIC_BASE_URL is not a URL: ${value}`)
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConfigError('PUBLIC_BASE_URL must be an http(s) URL')
+  return url.href.replace(/\/+$/, '')
 }

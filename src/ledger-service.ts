@@ -10,7 +10,7 @@ import type { Receipt } from '../chain/verify.ts'
 import { ProblemError, type ProblemBody } from '../plugins/problems.ts'
 import { amendedKind, partyField, recordId, recordSubject } from './kinds/index.ts'
 import { validateRecordBody } from './record-validation.ts'
-import { authorizationStatus, type ConsentAnswer, type ConsentQuery, type ConsentTerms } from './consent.ts'
+import { authorizationStatus, type ConsentAnswer, type ConsentQuery, type ConsentTerms } from '../chain/consent.ts'
 
 export interface NotarizeResult {
   status: number

@@ -1,6 +1,7 @@
-// Builds the /verify page: web/verify.ts (which imports chain/verify.ts) bundled by
-// esbuild and inlined with its CSS into one HTML file, built once on first request.
+// Builds the browser pages: web/<page>.ts (which imports chain/verify.ts) bundled by
+// esbuild and inlined with the CSS into one HTML file, built once on first request.
 // One file means "Save page as…" gives a court clerk a verifier that works offline.
+// Pages: /verify (bundles and receipts) and /v/<leafHash> (the public entry page).
 import { readFile } from 'node:fs/promises'
 import { createHash } from 'node:crypto'
 import { build } from 'esbuild'
@@ -13,22 +14,40 @@ export interface VerifyPage {
   csp: string
 }
 
-let cached: Promise<VerifyPage> | null = null
+type PageName = 'verify' | 'entry'
+const cached = new Map<PageName, Promise<VerifyPage>>()
 
 export function verifyPage(): Promise<VerifyPage> {
-  cached ??= buildPage().catch((e: unknown) => {
-    cached = null
-    throw e
-  })
-  return cached
+  return page('verify')
 }
 
-async function buildPage(): Promise<VerifyPage> {
+/**
+ * The public entry page's shell. Its data goes into a `<script type="application/json">`
+ * block per request (see the route): a data block is never executed, so the script hash
+ * in the CSP stays the one of the bundled code.
+ */
+export function entryPage(): Promise<VerifyPage> {
+  return page('entry')
+}
+
+function page(name: PageName): Promise<VerifyPage> {
+  let p = cached.get(name)
+  if (!p) {
+    p = buildPage(name).catch((e: unknown) => {
+      cached.delete(name)
+      throw e
+    })
+    cached.set(name, p)
+  }
+  return p
+}
+
+async function buildPage(name: PageName): Promise<VerifyPage> {
   const [template, css, out] = await Promise.all([
-    readFile(new URL('verify.html', WEB), 'utf8'),
+    readFile(new URL(`${name}.html`, WEB), 'utf8'),
     readFile(new URL('verify.css', WEB), 'utf8'),
     build({
-      entryPoints: [new URL('verify.ts', WEB).pathname],
+      entryPoints: [new URL(`${name}.ts`, WEB).pathname],
       bundle: true,
       write: false,
       format: 'iife',

@@ -1,115 +1,246 @@
 // The /verify page: runs chain/verify.ts (the very file the server and CLI use) in the
 // browser. Bundled with esbuild and inlined, so a saved copy works offline.
+//
+// What a court reads first is the state a decision turns on (revoked, expired, erased),
+// then the verdict, then the record formatted for people (src/certificate's labels and
+// formats, so the page and the PDF say the same thing), then each step. The print button
+// exists only while the result on screen passed, and the printout is rebuilt from that
+// result at the moment of printing: a failed or stale result can never be printed.
 import QRCode from 'qrcode'
-import { allPassed, isBundle, verifyBundle, verifyReceipt, type EvidenceBundle, type Receipt, type StepResult } from '../chain/verify.ts'
-import type { Statement } from '../chain/statement.ts'
-import { kindLabels, partyField } from '../src/kinds/index.ts'
+import {
+  STEP_LABELS, allPassed, isBundle, relatedStatements, verifyBundle, verifyReceipt,
+  type EvidenceBundle, type Receipt, type StepResult,
+} from '../chain/verify.ts'
+import { isStatement } from '../chain/statement.ts'
+import { certificateFields, type CertificateFields } from '../src/certificate/fields.ts'
+import { certificateSheet, type Block, type Sheet } from '../src/certificate/sheet.ts'
+import { consentSection } from '../src/certificate/consent-status.ts'
+import { authorizationTerms } from '../src/certificate/record-details.ts'
+import { beijingTime } from '../src/certificate/format.ts'
+import { KIND_NAMES, nameOf } from '../src/certificate/labels.ts'
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T
 
-const STEP_LABELS: Record<string, string> = {
-  commitment: '记录与承诺值一致 Record matches its commitment',
-  leaf: '声明与叶哈希一致 Statement matches its leaf hash',
-  inclusion: '条目包含于默克尔树 Entry is included in the tree',
-  checkpoint: '检查点签名有效 Checkpoint signed by the ledger key',
-  block: '区块头与检查点一致 Block header matches the checkpoint',
-  related: '后续关联声明 Later statements bound to this entry',
-}
-
-interface Loaded {
+interface Shown {
   doc: EvidenceBundle | Receipt
   steps: StepResult[]
   ok: boolean
+  vkey: string
 }
 
-let last: Loaded | null = null
+/** The result on screen right now; null after an error. The only source of a printout. */
+let current: Shown | null = null
 
-function enterprise(doc: EvidenceBundle | Receipt): string {
-  const record = isBundle(doc) ? (doc.record as Record<string, unknown> | null) : null
-  const field = partyField(doc.statement.kind)
-  const party = (field ? record?.[field] : undefined) as { name?: string } | undefined
-  return party?.name ? `${party.name} (${doc.statement.subject})` : doc.statement.subject
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, className?: string): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag)
+  if (text !== undefined) e.textContent = text // textContent only: record text can never inject markup
+  if (className) e.className = className
+  return e
 }
 
-function checkpointSize(doc: EvidenceBundle | Receipt): string {
-  return String(doc.inclusion.treeSize)
-}
-
-function render(l: Loaded): void {
-  $('result').hidden = false
-  const verdict = $('verdict')
-  verdict.textContent = l.ok ? '✓ 核验通过 Verified' : '✗ 核验失败 Not verified'
-  verdict.className = l.ok ? 'ok' : 'bad'
-  const list = $('steps')
-  list.replaceChildren(...l.steps.map((s) => {
-    const li = document.createElement('li')
-    li.className = s.ok === true ? 'pass' : s.ok === false ? 'fail' : 'na'
-    li.dataset.step = s.step
-    const mark = document.createElement('span')
-    mark.className = 'mark'
-    mark.textContent = s.ok === true ? '✓' : s.ok === false ? '✗' : '–'
-    const label = document.createElement('span')
-    label.textContent = STEP_LABELS[s.step] ?? s.step
-    const detail = document.createElement('span')
-    detail.className = 'detail'
-    detail.textContent = s.detail
-    li.append(mark, label, detail)
-    return li
-  }))
-  const st = l.doc.statement as Statement
-  const rows: [string, string][] = [
-    ['类型 Kind', kindLabels(st.kind)?.kind ?? st.kind],
-    ['编号 ID', st.id],
-    ['企业 Enterprise', enterprise(l.doc)],
-    ['上链时间 Ledger time', st.time],
-    ['提交方 Submitter', st.submitter],
-    ['承诺值 Commitment', st.commitment],
-  ]
-  if (isBundle(l.doc)) {
-    if (l.doc.redacted) rows.push(['状态 State', '原始记录已依法删除 (redacted); 承诺值仍在账本上'])
-    const rec = l.doc.record
-    const labels = kindLabels(st.kind)?.fields ?? {}
-    if (rec && typeof rec === 'object') for (const [k, v] of Object.entries(rec)) rows.push([Object.hasOwn(labels, k) ? `${labels[k]} ${k}` : k, typeof v === 'string' ? v : JSON.stringify(v)])
+function definitionList(rows: { label: string; value: string; alert?: boolean }[]): HTMLDListElement {
+  const dl = el('dl', undefined, 'fields')
+  for (const r of rows) {
+    dl.append(el('dt', r.label), el('dd', r.value, r.alert ? 'alert' : undefined))
   }
-  $('record').replaceChildren(...definitionList(rows))
-  ;($('print') as HTMLButtonElement).disabled = false
-  renderCertificate(l)
+  return dl
 }
 
-/** <dt>/<dd> pairs; textContent only, so record text can never inject markup. */
-function definitionList(rows: [string, string][]): HTMLElement[] {
-  return rows.flatMap(([k, v]) => {
-    const dt = document.createElement('dt')
-    dt.textContent = k
-    const dd = document.createElement('dd')
-    dd.textContent = v
-    return [dt, dd]
+/** A sheet block as HTML: rows as a definition list, documents as a table. */
+function renderBlock(b: Block): HTMLElement {
+  const section = el('section', undefined, 'block')
+  section.append(el('h3', b.title))
+  if (b.type === 'rows') section.append(definitionList(b.rows))
+  if (b.type === 'table') {
+    const table = el('table', undefined, 'documents')
+    const head = el('tr')
+    for (const c of b.columns) head.append(el('th', c))
+    table.append(el('thead'), el('tbody'))
+    table.tHead!.append(head)
+    for (const row of b.rows) {
+      const tr = el('tr')
+      row.forEach((cell, i) => {
+        const td = el('td', cell)
+        td.dataset.label = b.columns[i]
+        tr.append(td)
+      })
+      table.tBodies[0].append(tr)
+    }
+    section.append(table)
+  }
+  if (b.type === 'steps') {
+    const ol = el('ol', undefined, 'how')
+    for (const item of b.items) {
+      const li = el('li', item.text)
+      if (item.code) li.append(el('code', item.code))
+      ol.append(li)
+    }
+    section.append(ol)
+  }
+  return section
+}
+
+/** Where the certificate's links point: this page's origin, or (saved, offline) the ledger's origin line. */
+function baseUrl(doc: EvidenceBundle): string {
+  if (location.protocol === 'http:' || location.protocol === 'https:') return location.origin
+  const origin = doc.checkpoint.split('\n')[0]
+  return `https://${origin.split('/')[0]}`
+}
+
+/** The certificate fields of a passed bundle, issued now by this page; null when it cannot be certified. */
+function fieldsOf(s: Shown): CertificateFields | null {
+  if (!s.ok || !isBundle(s.doc)) return null
+  try {
+    return certificateFields({
+      bundle: s.doc, verification: { vkey: s.vkey, steps: s.steps },
+      context: { baseUrl: baseUrl(s.doc), issuer: { operator: '本页核验打印（非运营方出具）', area: '—' }, issuedAt: new Date() },
+    })
+  } catch {
+    return null // CertificateRefusedError: nothing to print for this result
+  }
+}
+
+function stepItem(s: StepResult): HTMLLIElement {
+  const li = el('li', undefined, s.ok === true ? 'pass' : s.ok === false ? 'fail' : 'na')
+  li.dataset.step = s.step
+  const label = STEP_LABELS[s.step]
+  li.append(
+    el('span', s.ok === true ? '✓' : s.ok === false ? '✗' : '–', 'mark'),
+    el('span', label ? `${label.zh} · ${label.en}` : s.step, 'label'),
+    el('span', s.detail, 'detail'),
+  )
+  return li
+}
+
+function clearResult(): void {
+  current = null
+  $('state').hidden = true
+  $('state').replaceChildren()
+  $('verdict').textContent = ''
+  $('details').replaceChildren()
+  $('steps').replaceChildren()
+  $('consent-at-box').hidden = true
+  $('print-slot').replaceChildren()
+  clearCertificate()
+}
+
+function clearCertificate(text = '当前结果未通过核验，不出具存证证明。No certificate: the result on screen did not verify.'): void {
+  $('certificate').replaceChildren(el('p', text, 'no-cert'))
+}
+
+function render(s: Shown): void {
+  $('result').hidden = false
+  const fields = fieldsOf(s)
+  const sheet = fields ? certificateSheet(fields) : null
+  // 1. The state a court decides on, before any ✓.
+  if (sheet?.banner) {
+    $('state').hidden = false
+    $('state').replaceChildren(el('strong', sheet.banner.title), el('span', sheet.banner.text))
+  }
+  // 2. The verdict.
+  const verdict = $('verdict')
+  verdict.textContent = s.ok ? '✓ 核验通过 Verified' : `✗ 核验失败 Not verified：${s.steps.filter((x) => x.ok === false).map((x) => STEP_LABELS[x.step]?.zh ?? x.step).join('、')}`
+  verdict.className = s.ok ? 'ok' : 'bad'
+  // 3. The record, formatted, only when it is proven; a failed bundle's content is not shown as fact.
+  const details: HTMLElement[] = []
+  if (sheet) {
+    if (isBundle(s.doc) && s.doc.format === 'evidence-ledger/bundle/v1') {
+      details.push(el('p', 'v1 证据包：关联条目（撤回、删除）未经证明，也未签名确认完整。请向运营方索取 v2 证据包。Bundle v1: related entries are not proven.', 'warn'))
+    }
+    details.push(...sheet.blocks.filter((b) => b.type !== 'steps' && b.title !== '核验结果 Verification').map(renderBlock))
+  } else {
+    details.push(el('p', s.ok ? '回执已核验：以下为账本陈述。Receipt verified: the ledger statement.' : '核验失败：证据包内容不可信，以下仅列出其所称的陈述。Not verified: the bundle\'s content cannot be trusted.', s.ok ? 'note' : 'warn'))
+    details.push(statementBlock(s.doc.statement))
+  }
+  $('details').replaceChildren(...details)
+  $('consent-at-box').hidden = !(fields?.consent)
+  // 4. Each step.
+  $('steps').replaceChildren(...s.steps.map(stepItem))
+  // 5. Print: only while this passed result is the one on screen.
+  if (fields) {
+    const button = el('button', '打印存证证明 Print certificate')
+    button.id = 'print'
+    button.type = 'button'
+    button.addEventListener('click', () => void printCurrent())
+    $('print-slot').replaceChildren(button)
+  }
+}
+
+function statementBlock(st: unknown): HTMLElement {
+  if (!isStatement(st)) return el('p', '陈述格式错误 · malformed statement', 'warn')
+  return renderBlock({
+    type: 'rows', title: '陈述 Statement', rows: [
+      { label: '存证类型', value: nameOf(KIND_NAMES, st.kind) },
+      { label: '业务编号', value: st.id },
+      { label: '统一社会信用代码', value: st.subject },
+      { label: '提交方', value: st.submitter },
+      { label: '上链时间（账本时间）', value: safeTime(st.time) },
+      { label: '记录承诺值', value: st.commitment },
+    ],
   })
 }
 
-function renderCertificate(l: Loaded): void {
-  const st = l.doc.statement as Statement
-  const fields: [string, string][] = [
-    ['存证类型 Kind', kindLabels(st.kind)?.kind ?? st.kind],
-    ['业务编号 ID', st.id],
-    ['企业 Enterprise', enterprise(l.doc)],
-    ['上链时间 Ledger time', st.time],
-    ['叶哈希 Leaf hash', l.doc.entry.leafHash],
-    ['条目序号 Entry index', String(l.doc.entry.index)],
-    ['树大小 Tree size', checkpointSize(l.doc)],
-  ]
-  $('cert-fields').replaceChildren(...definitionList(fields))
-  $('cert-checkpoint').textContent = `检查点 Checkpoint\n${l.doc.checkpoint}`
-  $('cert-verdict').textContent = l.ok ? '本页核验通过：该记录于上述时间存在于账本且未被篡改。Verified in this page.' : '核验失败 Not verified'
-  const link = location.protocol.startsWith('http') ? `${location.origin}${location.pathname}` : 'evidence-ledger /verify'
-  QRCode.toString(`leaf:${l.doc.entry.leafHash}\n${link}`, { type: 'svg', margin: 1 }, (err: Error | null | undefined, svg: string) => {
-    if (!err) $('qr').innerHTML = svg
-  })
+function safeTime(iso: string): string {
+  try {
+    return beijingTime(iso)
+  } catch {
+    return iso
+  }
 }
 
-function verifyNow(): void {
+/** Rebuilt from `current` at the moment of printing, never from an earlier result. */
+async function printCurrent(): Promise<void> {
+  const shown = current
+  const fields = shown ? fieldsOf(shown) : null
+  if (!fields) return clearCertificate()
+  await renderCertificate(certificateSheet(fields), fields.qrPayload)
+  if (current === shown) window.print()
+}
+
+async function renderCertificate(sheet: Sheet, qrPayload: string): Promise<void> {
+  const qr = await QRCode.toString(qrPayload, { type: 'svg', margin: 1 })
+  const cert = $('certificate')
+  const head = el('header', undefined, 'cert-head')
+  const titles = el('div')
+  titles.append(el('h1', sheet.title), el('p', sheet.subtitle, 'sub'), definitionList(sheet.meta))
+  const qrBox = el('div', undefined, 'qr')
+  qrBox.innerHTML = qr // generated by the qrcode library from the URL, not from bundle markup
+  qrBox.append(el('p', qrPayload, 'qr-url'))
+  head.append(titles, qrBox)
+  const parts: HTMLElement[] = [head]
+  if (sheet.banner) {
+    const banner = el('div', undefined, 'cert-banner')
+    banner.append(el('strong', sheet.banner.title), el('span', sheet.banner.text))
+    parts.push(banner)
+  }
+  parts.push(...sheet.blocks.map(renderBlock))
+  const footer = el('footer')
+  for (const line of sheet.footer) footer.append(el('p', line))
+  parts.push(footer)
+  cert.replaceChildren(...parts)
+}
+
+/** Consent status at a moment the reader enters, from the same proven facts. */
+function consentAt(): void {
+  const input = ($('consent-at') as HTMLInputElement).value
+  const out = $('consent-at-result')
+  const s = current
+  if (!s || !s.ok || !isBundle(s.doc) || !input) return void (out.textContent = '')
+  // datetime-local is the reader's wall clock; the page states Beijing time, so read it as +08:00.
+  const at = new Date(`${input.length === 16 ? `${input}:00` : input}+08:00`) // with or without seconds
+  if (!Number.isFinite(at.getTime())) return void (out.textContent = '时间无效 · invalid time')
+  const c = consentSection({
+    authorizedAt: s.doc.statement.time,
+    terms: s.doc.redacted ? null : authorizationTerms(s.doc.record),
+    related: relatedStatements(s.doc),
+    at: at.toISOString(),
+  })
+  out.textContent = `${c.at}：${c.statusName} — ${c.reason}`
+}
+
+function verifyText(text: string): void {
+  clearResult()
   const vkey = ($('vkey') as HTMLInputElement).value.trim()
-  const text = ($('bundle') as HTMLTextAreaElement).value.trim()
   let doc: unknown
   try {
     doc = JSON.parse(text)
@@ -117,34 +248,46 @@ function verifyNow(): void {
     return showError('证据包不是有效的 JSON · The bundle is not valid JSON')
   }
   if (!vkey) return showError('请先填写账本公钥 · Pin the ledger verifier key first')
-  const steps = isBundle(doc) ? verifyBundle(doc, vkey) : verifyReceipt(doc as Receipt, vkey)
-  last = { doc: doc as EvidenceBundle | Receipt, steps, ok: allPassed(steps) }
-  render(last)
+  if (typeof doc !== 'object' || doc === null) return showError('不是证据包或回执 · Neither a bundle nor a receipt')
+  let steps: StepResult[]
+  try {
+    steps = isBundle(doc) ? verifyBundle(doc, vkey) : verifyReceipt(doc as Receipt, vkey)
+  } catch (e) {
+    return showError(`无法核验 · Cannot verify: ${(e as Error).message}`)
+  }
+  current = { doc: doc as EvidenceBundle | Receipt, steps, ok: allPassed(steps), vkey }
+  render(current)
 }
 
 function showError(message: string): void {
+  clearResult()
   $('result').hidden = false
   $('verdict').textContent = `✗ ${message}`
   $('verdict').className = 'bad'
-  $('steps').replaceChildren()
-  $('record').replaceChildren()
 }
 
 function loadFile(file: File): void {
-  file.text().then((text) => {
+  void file.text().then((text) => {
     ;($('bundle') as HTMLTextAreaElement).value = text
-    verifyNow()
+    verifyText(text)
   })
 }
 
-$('verify').addEventListener('click', verifyNow)
-$('print').addEventListener('click', () => {
-  if (last) window.print()
+clearCertificate()
+$('verify').addEventListener('click', () => verifyText(($('bundle') as HTMLTextAreaElement).value.trim()))
+// Ctrl+P prints too: make sure it prints the current result's certificate or the refusal.
+window.addEventListener('beforeprint', () => {
+  if (!current || !fieldsOf(current)) clearCertificate()
+  else if ($('certificate').querySelector('.no-cert')) clearCertificate('请使用“打印存证证明”按钮打印。Use the Print certificate button.')
 })
-$('file').addEventListener('change', (e) => {
-  const f = (e.target as HTMLInputElement).files?.[0]
+const file = $('file') as HTMLInputElement
+file.addEventListener('change', () => {
+  const f = file.files?.[0]
+  // Reset, so choosing the same file again fires "change" and verifies again.
+  file.value = ''
   if (f) loadFile(f)
 })
+$('consent-at').addEventListener('input', consentAt)
 const area = $('bundle')
 area.addEventListener('dragover', (e) => {
   e.preventDefault()
@@ -157,3 +300,4 @@ area.addEventListener('drop', (e) => {
   const f = (e as DragEvent).dataTransfer?.files?.[0]
   if (f) loadFile(f)
 })
+

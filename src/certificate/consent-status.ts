@@ -1,7 +1,7 @@
 // The consent status a certificate states for a data authorization, computed with the
 // service's own rule (src/consent.ts) from what the bundle proves: the authorization's
 // terms, its ledger time, and the ledger time of a revocation that refers to it.
-import { authorizationStatus, type ConsentStatus } from '../consent.ts'
+import { authorizationStatus, type ConsentStatus } from '../../chain/consent.ts'
 import { beijingTime } from './format.ts'
 import { CONSENT_STATUS_NAMES } from './labels.ts'
 

@@ -25,8 +25,13 @@ export interface CertifiableBundle {
   inclusion: { treeSize: number }
   checkpoint: string
   block: BlockHeader
-  related: readonly Pick<Statement, 'kind' | 'id' | 'time'>[]
+  /** v1: the statements; v2: proven entries that carry their statement. */
+  related: readonly (RelatedStatement | { statement: RelatedStatement })[]
 }
+
+type RelatedStatement = Pick<Statement, 'kind' | 'id' | 'time'>
+
+const relatedStatement = (r: RelatedStatement | { statement: RelatedStatement }): RelatedStatement => ('statement' in r ? r.statement : r)
 
 /** The verification the certificate rests on: the key trusted and chain/verify.ts's steps for this bundle. */
 export interface CertificateVerification {
@@ -123,7 +128,7 @@ export function certificateFields(input: CertificateInput): CertificateFields {
     redacted: bundle.redacted,
     details: recordDetails(s.kind, record),
     consent: s.kind === 'data-authorization'
-      ? consentSection({ authorizedAt: s.time, terms: authorizationTerms(record), related: bundle.related, at: issuedAtIso })
+      ? consentSection({ authorizedAt: s.time, terms: authorizationTerms(record), related: bundle.related.map(relatedStatement), at: issuedAtIso })
       : null,
     commitment: s.commitment,
     documents: documentHashes(record),

@@ -1,6 +1,7 @@
 // Chinese names for the ledger's English codes. One table per enumeration so a code the
 // certificate does not know yet (a later schema) shows as itself rather than disappearing.
-import type { ConsentStatus } from '../consent.ts'
+import type { ConsentStatus } from '../../chain/consent.ts'
+import { STEP_LABELS } from '../../chain/verify.ts'
 
 export const KIND_NAMES: Record<string, string> = {
   'financing-application': '融资申请',
@@ -38,14 +39,7 @@ export const CONSENT_STATUS_NAMES: Record<ConsentStatus, string> = {
   'not-covered': '不在授权范围内',
 }
 
-/** chain/verify.ts step names; later bundle formats may add steps, shown by their code. */
-export const STEP_NAMES: Record<string, string> = {
-  commitment: '记录与承诺值一致',
-  leaf: '陈述与叶哈希一致',
-  inclusion: '条目包含于默克尔树',
-  checkpoint: '检查点签名有效',
-  block: '区块头与检查点一致',
-  related: '后续关联条目指向本条目',
-}
+/** chain/verify.ts step names, in Chinese: the verifier's own labels, so page, CLI and certificate agree. */
+export const STEP_NAMES: Record<string, string> = Object.fromEntries(Object.entries(STEP_LABELS).map(([step, label]) => [step, label.zh]))
 
 export const nameOf = (table: Record<string, string>, code: string): string => table[code] ?? code

@@ -25,6 +25,8 @@ export interface Sheet {
 const NOT_APPLICABLE: Record<string, string> = {
   commitment: '不适用（记录已删除或仅存哈希，账本上的承诺值不变）',
   related: '无（没有后续条目指向本条目）',
+  redaction: '无删除记录',
+  consent: '不适用（非数据授权）',
 }
 
 export function certificateSheet(f: CertificateFields): Sheet {

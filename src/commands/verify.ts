@@ -1,7 +1,7 @@
 // `evidence-ledger verify <bundle|receipt> --key <vkey|file>`: offline verification with
 // nothing trusted but the verifier key the user supplies.
 import { existsSync, readFileSync } from 'node:fs'
-import { allPassed, isBundle, verifyBundle, verifyReceipt, type Receipt, type StepResult } from '../../chain/verify.ts'
+import { STEP_LABELS, allPassed, isBundle, verifyBundle, verifyReceipt, type Receipt, type StepName, type StepResult } from '../../chain/verify.ts'
 import { parseVkey } from '../../chain/note.ts'
 import { isCompactBatch, verifyCompactBatch } from '../../chain/compact-receipts.ts'
 import { parsePolicy, type Policy } from '../../chain/policy.ts'
@@ -20,17 +20,18 @@ export interface VerifyOutput {
   vouchedBy: 'quorum' | 'operator only'
 }
 
-const STEP_LABEL: Record<string, string> = {
-  commitment: 'record matches its commitment',
-  leaf: 'statement matches its leaf hash',
-  inclusion: 'entry is included in the tree',
-  checkpoint: 'checkpoint is signed by the ledger key',
-  block: 'block header matches the checkpoint',
-  related: 'later statements are bound to this entry',
-  'log-signature': 'witnessing: checkpoint is signed by the ledger key',
-  cosignature: 'witnessing: cosignature',
-  quorum: 'witnessing: witness quorum',
-  'witness-inclusion': 'witnessing: entry is included in the cosigned tree',
+/** Witnessing steps (chain/witnessing-evidence.ts), reported beside the document's own. */
+const WITNESS_LABEL: Record<string, string> = {
+  'log-signature': '见证：检查点由账本密钥签名 witnessing: checkpoint is signed by the ledger key',
+  cosignature: '见证：联署 witnessing: cosignature',
+  quorum: '见证：达到法定见证数 witnessing: witness quorum',
+  'witness-inclusion': '见证：条目在联署的树中 witnessing: entry is included in the cosigned tree',
+}
+
+/** Chinese first, English second, and the step's code so a failure names it for scripts too. */
+function stepLabel(step: StepName): string {
+  const label = STEP_LABELS[step]
+  return label ? `${label.zh} ${label.en} [${step}]` : step
 }
 
 export function readVkey(keyArg: string): string {
@@ -79,14 +80,15 @@ export function readPolicy(path: string): Policy {
 export function formatSteps(out: VerifyOutput): string {
   const lines = out.steps.map((s) => {
     const mark = s.ok === true ? 'PASS' : s.ok === false ? 'FAIL' : 'n/a '
-    return `${mark}  ${STEP_LABEL[s.step] ?? s.step}\n      ${s.detail}`
+    return `${mark}  ${stepLabel(s.step)}\n      ${s.detail}`
   })
   for (const s of out.witnessing) {
     const mark = s.ok === true ? 'PASS' : s.ok === false ? 'FAIL' : 'n/a '
-    const label = s.step === 'inclusion' ? STEP_LABEL['witness-inclusion'] : s.step === 'cosignature' ? `${STEP_LABEL.cosignature} by ${s.witness}` : STEP_LABEL[s.step]
+    const label = s.step === 'inclusion' ? WITNESS_LABEL['witness-inclusion'] : s.step === 'cosignature' ? `${WITNESS_LABEL.cosignature} by ${s.witness}` : WITNESS_LABEL[s.step]
     lines.push(`${mark}  ${label}\n      ${s.detail}`)
   }
-  lines.push(out.ok ? `\nVERIFIED: this ${out.kind} is authentic for the given ledger key.` : `\nNOT VERIFIED: at least one step failed.`)
+  const failed = [...out.steps, ...out.witnessing].filter((s) => s.ok === false).map((s) => s.step)
+  lines.push(out.ok ? `\n核验通过 VERIFIED: this ${out.kind} is authentic for the given ledger key.` : `\n核验失败 NOT VERIFIED: failed at ${[...new Set(failed)].join(', ')}.`)
   if (out.ok) {
     lines.push(out.vouchedBy === 'quorum'
       ? 'WITNESSED: the witness quorum of the given policy cosigned the checkpoint.'

@@ -47,19 +47,36 @@ export const BlockHeaderSchema = Type.Object({
   size: Type.Integer(), root: Hex, time: Type.String(),
 }, strict)
 
+const EntryRef = Type.Object({ index: Type.Integer(), leafHash: Hex }, strict)
+const InclusionSchema = Type.Object({ treeSize: Type.Integer(), hashes: Type.Array(Hex) }, strict)
+
 export const EvidenceBundleSchema = Type.Object({
   format: Type.Literal(BUNDLE_FORMAT),
   statement: CanonicalStatementSchema,
   record: Type.Unknown({ description: 'the record as notarized; null if hash-only or erased' }),
   salt: Type.Union([Type.String(), Type.Null()]),
   redacted: Type.Boolean(),
-  entry: Type.Object({ index: Type.Integer(), leafHash: Hex }, strict),
-  inclusion: Type.Object({ treeSize: Type.Integer(), hashes: Type.Array(Hex) }, strict),
-  checkpoint: Type.String(),
+  entry: EntryRef,
+  inclusion: InclusionSchema,
+  checkpoint: Type.String({ description: 'the newest signed checkpoint at issue time; every inclusion proof leads to it' }),
   block: BlockHeaderSchema,
-  related: Type.Array(CanonicalStatementSchema),
+  blockProof: Type.Object({ checkpoint: Type.String(), consistency: Type.Array(Hex) }, strict),
+  related: Type.Array(Type.Object({
+    statement: CanonicalStatementSchema,
+    entry: EntryRef,
+    inclusion: InclusionSchema,
+    record: Type.Unknown(),
+    salt: Type.Union([Type.String(), Type.Null()]),
+  }, strict)),
+  consent: Type.Union([Type.Object({
+    at: Type.String(),
+    status: Type.String(),
+    revokedAt: Type.Union([Type.String(), Type.Null()]),
+    rule: Type.String(),
+  }, strict), Type.Null()]),
   issuedAt: Type.String(),
-}, { ...strict, description: 'Verifies offline with `evidence-ledger verify` or the /verify page' })
+  claimsSignature: Type.Object({ keyId: Type.String(), signature: Type.String() }, strict),
+}, { ...strict, description: 'Bundle v2 (docs/formats.md). Verifies offline with `evidence-ledger verify` or the /verify page' })
 
 export const JwkSchema = Type.Record(Type.String(), Type.String())
 

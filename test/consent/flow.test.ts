@@ -1,6 +1,6 @@
 import t from 'tap'
 import { setImmediate as nextTurn } from 'node:timers/promises'
-import { verifyBundle, verifyReceipt, allPassed, type EvidenceBundle, type Receipt } from '../../chain/verify.ts'
+import { verifyBundle, verifyReceipt, allPassed, relatedStatements, type EvidenceBundle, type Receipt } from '../../chain/verify.ts'
 import { auditLog } from '../../chain/audit.ts'
 import { storeOf } from '../../chain/storage.ts'
 import { makeApp, sampleRecords } from '../helpers/app.ts'
@@ -92,7 +92,7 @@ t.test('seed flow: authorize, check before pre-credit, revoke, query over time, 
   t.equal(bundle.redacted, true)
   t.equal(bundle.record, null)
   t.equal(bundle.salt, null)
-  t.same(bundle.related.map((s) => s.kind), ['authorization-revocation', 'redaction'])
+  t.same(relatedStatements(bundle).map((s) => s.kind), ['authorization-revocation', 'redaction'])
   const steps = verifyBundle(bundle, vkey)
   t.ok(allPassed(steps), 'the redacted bundle verifies')
   t.equal(steps.find((s) => s.step === 'commitment')!.ok, null, 'commitment step is not applicable after erasure')

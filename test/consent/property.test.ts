@@ -21,7 +21,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ op: fc.constant('query' as const), id: fc.integer({ min: 0, max: 3 }), offsetDays: fc.integer({ min: -30, max: 70 }), category: fc.constantFrom(...CATEGORIES) }),
 )
 
-/** The reference model: written from the rules in docs/consent.md, independent of src/consent.ts. */
+/** The reference model: written from the rules in docs/consent.md, independent of chain/consent.ts. */
 interface Grant { from: number; until: number; categories: string[]; ledgerTime: number; revokedAt: number | null }
 function model(g: Grant, at: number, category: string): string {
   if (!g.categories.includes(category)) return 'not-covered'

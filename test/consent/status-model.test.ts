@@ -48,7 +48,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
 const runArb = fc.tuple(fc.tuple(authorizeArb(fc.constant(0)), authorizeArb(fc.constant(1)), authorizeArb(fc.constant(2))), fc.array(opArb, { minLength: 4, maxLength: 30 }))
   .map(([first, rest]): Op[] => [...first, ...rest])
 
-/** Written from docs/consent.md, not from src/consent.ts. */
+/** Written from docs/consent.md, not from chain/consent.ts. */
 interface Grant { from: number; until: number; categories: string[]; purpose: string; ledgerTime: number; revokedAt: number | null; hashOnly: boolean; erased: boolean; leaf: string }
 function expectedStatus(g: Grant, at: number, category: string | null, purpose: string | null): string {
   if (category !== null && !g.categories.includes(category)) return 'not-covered'

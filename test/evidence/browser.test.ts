@@ -2,66 +2,144 @@ import t from 'tap'
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { AddressInfo } from 'node:net'
-import { chromium, type Page } from 'playwright-core'
+import { chromium, type Browser, type Page } from 'playwright-core'
+import type { EvidenceBundleV2 } from '../../chain/verify.ts'
 import { makeApp, sampleRecords } from '../helpers/app.ts'
 import { tempDir } from '../helpers/fixtures.ts'
 
 const CHROMIUM = '/usr/bin/chromium'
 const OUT = new URL('../../test-output/', import.meta.url).pathname
+const skip = existsSync(CHROMIUM) ? false : 'needs Debian chromium (.ci/run installs it)'
 
-async function verifyIn(page: Page, vkey: string, bundle: string): Promise<{ verdict: string; pass: number; fail: number; failed: string[] }> {
+interface Shown { verdict: string; pass: number; fail: number; failed: string[]; print: number; state: string }
+
+async function verifyIn(page: Page, vkey: string, bundle: string): Promise<Shown> {
   await page.fill('#vkey', vkey)
   await page.fill('#bundle', bundle)
   await page.click('#verify')
-  await page.waitForSelector('#steps li, #verdict.bad')
+  await page.waitForSelector('#verdict:not(:empty)')
+  return shown(page)
+}
+
+function shown(page: Page): Promise<Shown> {
   return page.evaluate(() => ({
     verdict: document.getElementById('verdict')!.textContent ?? '',
     pass: document.querySelectorAll('#steps li.pass').length,
     fail: document.querySelectorAll('#steps li.fail').length,
     failed: [...document.querySelectorAll<HTMLElement>('#steps li.fail')].map((li) => li.dataset.step ?? ''),
+    print: document.querySelectorAll('#print').length,
+    state: document.getElementById('state')!.hidden ? '' : document.getElementById('state')!.textContent ?? '',
   }))
 }
 
-t.test('the /verify page verifies a good bundle (all ✓) and rejects a tampered one (✗), also saved as a file', { skip: existsSync(CHROMIUM) ? false : 'needs Debian chromium (.ci/run installs it)' }, async (t) => {
-  const { app, auth } = await makeApp(t)
-  const bank = await auth('submitter')
-  await app.inject({ method: 'POST', url: '/v1/records', headers: bank, payload: { kind: 'evidence', record: sampleRecords(1).evidence } })
-  await app.inject({ method: 'POST', url: '/v1/records', headers: bank, payload: { kind: 'financing-application', record: sampleRecords(2)['financing-application'] } })
-  await app.inject({ method: 'POST', url: '/v1/records', headers: bank, payload: { kind: 'evidence', record: sampleRecords(3).evidence } })
-  const bundle = (await app.inject({ url: '/v1/evidence/financing-application/APP-2', headers: await auth('court') })).json() as { record: { purpose: string } }
-  const vkey = (await app.inject({ url: '/v1/keys' })).json().keys[0].vkey as string
-  await app.listen({ port: 0, host: '127.0.0.1' })
-  const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`
-  mkdirSync(OUT, { recursive: true })
-
+async function launch(t: Parameters<typeof makeApp>[0]): Promise<Browser> {
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-quic', '--disable-sync'],
   })
   t.teardown(() => browser.close())
-  const page = await browser.newPage({ viewport: { width: 1000, height: 1300 } })
+  return browser
+}
+
+/** A financing application (with an attachment) and a data authorization valid until 2099 that was then revoked. */
+async function ledgerWithBundles(t: Parameters<typeof makeApp>[0]) {
+  const { app, auth } = await makeApp(t)
+  const bank = await auth('submitter')
+  const rec = sampleRecords(7)
+  await app.inject({ method: 'POST', url: '/v1/records', headers: bank, payload: { kind: 'evidence', record: sampleRecords(1).evidence } })
+  await app.inject({ method: 'POST', url: '/v1/records', headers: bank, payload: { kind: 'financing-application', record: sampleRecords(2)['financing-application'] } })
+  await app.inject({ method: 'POST', url: '/v1/records', headers: bank, payload: { kind: 'data-authorization', record: { ...rec['data-authorization'], validUntil: '2099-01-01T00:00:00Z' } } })
+  await app.inject({ method: 'POST', url: '/v1/records', headers: bank, payload: { kind: 'authorization-revocation', record: rec['authorization-revocation'] } })
+  const court = await auth('court')
+  const application = (await app.inject({ url: '/v1/evidence/financing-application/APP-2', headers: court })).json() as EvidenceBundleV2
+  const revoked = (await app.inject({ url: '/v1/evidence/data-authorization/AUTH-7', headers: court })).json() as EvidenceBundleV2
+  const vkey = (await app.inject({ url: '/v1/keys' })).json().keys[0].vkey as string
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`
+  mkdirSync(OUT, { recursive: true })
+  return { app, application, revoked, vkey, base }
+}
+
+function collectErrors(page: Page): string[] {
   const errors: string[] = []
   page.on('pageerror', (e) => errors.push(e.message))
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()) })
-  const res = await page.goto(`${base}/verify`)
-  t.equal(res?.status(), 200)
+  return errors
+}
 
-  const good = await verifyIn(page, vkey, JSON.stringify(bundle))
+t.test('/verify: state first, values for people, print only for the passed result on screen, also saved as a file', { skip }, async (t) => {
+  const { app, application, revoked, vkey, base } = await ledgerWithBundles(t)
+  const browser = await launch(t)
+  const page = await browser.newPage({ viewport: { width: 1000, height: 900 } })
+  const errors = collectErrors(page)
+  t.equal((await page.goto(`${base}/verify`))?.status(), 200)
+
+  const good = await verifyIn(page, vkey, JSON.stringify(application))
   t.match(good.verdict, /Verified/)
   t.equal(good.fail, 0)
-  t.equal(good.pass, 5, 'commitment, leaf, inclusion, checkpoint and block pass')
-  t.match(await page.locator('#record').innerText(), /郑州示例科技有限公司/, 'the record is shown with its enterprise')
+  t.equal(good.print, 1, 'a passed bundle can be printed')
+  t.equal(good.state, '', 'no state banner for a plain application')
+  const details = await page.locator('#details').innerText()
+  t.match(details, /郑州示例科技有限公司/, 'the enterprise')
+  t.match(details, /人民币 500,000\.00 元/, 'money for people')
+  t.match(details, /\(UTC\+8 北京时间\)/, 'times in 北京时间 with the zone')
+  t.equal(await page.locator('table.documents tbody tr').count(), 1, 'documents as a table')
+  t.notMatch(details, /\{"currency"/, 'no raw JSON')
   await page.screenshot({ path: join(OUT, 'verify-good.png'), fullPage: true })
+  await page.click('#print').catch(() => {}) // window.print() is a no-op in headless Chromium
   await page.emulateMedia({ media: 'print' })
-  t.match(await page.locator('#certificate').innerText(), /存证证明[\s\S]*APP-2/, 'the print view is the certificate')
-  t.ok(await page.locator('#qr svg').count(), 'with a QR code')
+  const cert = await page.locator('#certificate').innerText()
+  t.match(cert, /存证证明[\s\S]*APP-2/, 'the print view is the certificate of this result')
+  t.match(cert, /证明编号\s*EL-\d{8}-[0-9a-f]{12}/)
+  t.ok(await page.locator('#certificate .qr svg').count(), 'with a QR code')
   await page.screenshot({ path: join(OUT, 'certificate.png'), fullPage: true })
   await page.emulateMedia({ media: 'screen' })
 
-  const tampered = await verifyIn(page, vkey, JSON.stringify({ ...bundle, record: { ...bundle.record, purpose: '其他用途' } }))
+  // A stale certificate cannot be printed after a failed verification.
+  const invalid = await verifyIn(page, vkey, '{not json')
+  t.match(invalid.verdict, /不是有效的 JSON/)
+  t.equal(invalid.print, 0, 'no print button after invalid input')
+  await page.emulateMedia({ media: 'print' })
+  const stale = await page.locator('#certificate').innerText()
+  t.notMatch(stale, /APP-2|叶哈希/, 'the earlier certificate is gone')
+  t.match(stale, /不出具存证证明/)
+  await page.emulateMedia({ media: 'screen' })
+
+  // A tampered bundle: ✗, no print button, nothing printable.
+  const tampered = await verifyIn(page, vkey, JSON.stringify({ ...revoked, related: [] }))
   t.match(tampered.verdict, /Not verified/)
-  t.same(tampered.failed, ['commitment'], 'the tampered record fails at the commitment step')
+  t.ok(tampered.failed.includes('claims'), 'hiding the revocation fails the signed claims')
+  t.equal(tampered.print, 0, 'no print button for a tampered bundle')
+  await page.emulateMedia({ media: 'print' })
+  t.notMatch(await page.locator('#certificate').innerText(), /AUTH-7|叶哈希/, 'no printable certificate')
+  await page.emulateMedia({ media: 'screen' })
   await page.screenshot({ path: join(OUT, 'verify-tampered.png'), fullPage: true })
+
+  // The revoked authorization: its state in large type above the fold, before any ✓.
+  const rev = await verifyIn(page, vkey, JSON.stringify(revoked))
+  t.match(rev.verdict, /Verified/)
+  t.match(rev.state, /已撤回/)
+  const box = (await page.locator('#state').boundingBox())!
+  const firstPass = (await page.locator('#steps li.pass').first().boundingBox())!
+  t.ok(box.y + box.height <= 900, `the revoked state is above the fold (bottom ${box.y + box.height})`)
+  t.ok(box.y < firstPass.y, 'and above every ✓')
+  t.ok(await page.locator('#state strong').evaluate((e) => parseFloat(getComputedStyle(e).fontSize) >= 28), 'in large type')
+  t.match(await page.locator('#details').innerText(), /授权状态\s*已撤回/)
+  await page.screenshot({ path: join(OUT, 'verify-revoked.png') })
+  await page.fill('#consent-at', '2098-01-01T00:00:00')
+  t.match(await page.locator('#consent-at-result').innerText(), /已撤回/, 'status at a date the reader enters: revoked')
+  await page.fill('#consent-at', '2099-06-01T00:00:00')
+  t.match(await page.locator('#consent-at-result').innerText(), /已过期/, 'and expired after validUntil')
+
+  // Choosing the same file twice verifies twice.
+  const file = join(tempDir(t), 'bundle.json')
+  writeFileSync(file, JSON.stringify(application))
+  await page.setInputFiles('#file', file)
+  await page.waitForFunction(() => /APP-2/.test(document.getElementById('details')!.textContent ?? ''))
+  await page.evaluate(() => { document.getElementById('verdict')!.textContent = '' })
+  await page.setInputFiles('#file', file)
+  await page.waitForSelector('#verdict:not(:empty)')
+  t.match((await shown(page)).verdict, /Verified/, 'the same file chosen again is verified again')
   t.same(errors, [], 'no script errors (CSP allows the inlined code)')
 
   const saved = join(tempDir(t), 'verify.html')
@@ -69,6 +147,43 @@ t.test('the /verify page verifies a good bundle (all ✓) and rejects a tampered
   await app.close()
   const offline = await browser.newPage()
   await offline.goto(`file://${saved}`)
-  const again = await verifyIn(offline, vkey, JSON.stringify(bundle))
+  const again = await verifyIn(offline, vkey, JSON.stringify(revoked))
   t.match(again.verdict, /Verified/, 'the saved page verifies with the service stopped')
+  t.equal(again.print, 1)
+})
+
+t.test('/verify at 390 px: every value on readable lines', { skip }, async (t) => {
+  const { application, vkey, base } = await ledgerWithBundles(t)
+  const browser = await launch(t)
+  const page = await browser.newPage({ viewport: { width: 390, height: 844 } })
+  await page.goto(`${base}/verify`)
+  await verifyIn(page, vkey, JSON.stringify(application))
+  const widths = await page.evaluate(() => [...document.querySelectorAll<HTMLElement>('#details dd, #details td, #steps .detail')].map((e) => ({ text: (e.textContent ?? '').slice(0, 30), width: e.getBoundingClientRect().width })))
+  t.ok(widths.length > 10)
+  const narrow = widths.filter((w) => w.width < 300)
+  t.same(narrow, [], 'every value is at least 300 px wide (it had 5–8 characters a line)')
+  t.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 390), 'no horizontal scrolling')
+  await page.screenshot({ path: join(OUT, 'verify-390.png'), fullPage: true })
+})
+
+t.test('/v/<leafHash>: public, verified in the page against the current checkpoint', { skip }, async (t) => {
+  const { revoked, base } = await ledgerWithBundles(t)
+  const browser = await launch(t)
+  const page = await browser.newPage({ viewport: { width: 390, height: 844 } })
+  const errors = collectErrors(page)
+  const res = await page.goto(`${base}/v/${revoked.entry.leafHash}`)
+  t.equal(res?.status(), 200, 'no login')
+  t.match(res?.headers()['content-security-policy'] ?? '', /script-src 'sha256-/)
+  await page.waitForSelector('#verdict:not(:empty)')
+  const s = await shown(page)
+  t.match(s.verdict, /Verified/)
+  t.equal(s.fail, 0)
+  t.ok(s.pass >= 4, 'leaf, inclusion, checkpoint of the entry and its revocation')
+  t.match(s.state, /已撤回/, 'the revocation shows first')
+  const text = await page.locator('main').innerText()
+  t.match(text, /AUTH-7/)
+  t.notMatch(text, /郑州示例科技有限公司|张三/, 'no record content, no person')
+  t.same(errors, [])
+  await page.screenshot({ path: join(OUT, 'public-entry.png'), fullPage: true })
+  t.equal((await fetch(`${base}/v/${'00'.repeat(32)}`)).status, 404)
 })

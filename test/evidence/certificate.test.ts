@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import { allPassed, verifyBundle, type EvidenceBundle } from '../../chain/verify.ts'
+import { allPassed, verifyBundle, type EvidenceBundleV2 } from '../../chain/verify.ts'
 import {
   CertificateRefusedError, certificateFields, certificateNumber, renderCertificatePdf, verifierKeyFingerprint,
   verifyForCertificate, type CertificateContext, type CertificateFields,
@@ -36,7 +36,7 @@ async function revokedAuthorization(t: Parameters<typeof makeApp>[0]) {
   t.equal((await app.inject({ method: 'POST', url: '/v1/records', headers: bank, payload: { kind: 'authorization-revocation', record: rec['authorization-revocation'] } })).statusCode, 201)
   const res = await app.inject({ url: '/v1/evidence/data-authorization/AUTH-7', headers: await auth('court') })
   t.equal(res.statusCode, 200)
-  return { bundle: res.json() as EvidenceBundle, vkey: await vkeyOf(app) }
+  return { bundle: res.json() as EvidenceBundleV2, vkey: await vkeyOf(app) }
 }
 
 async function financingApplication(t: Parameters<typeof makeApp>[0]) {
@@ -44,7 +44,7 @@ async function financingApplication(t: Parameters<typeof makeApp>[0]) {
   const record = sampleRecords(3)['financing-application']
   t.equal((await app.inject({ method: 'POST', url: '/v1/records', headers: await auth('submitter'), payload: { kind: 'financing-application', record } })).statusCode, 201)
   const res = await app.inject({ url: '/v1/evidence/financing-application/APP-3', headers: await auth('court') })
-  return { bundle: res.json() as EvidenceBundle, vkey: await vkeyOf(app) }
+  return { bundle: res.json() as EvidenceBundleV2, vkey: await vkeyOf(app) }
 }
 
 /** Whitespace is where the PDF wrapped a line; the reader sees the words, not the breaks. */
@@ -83,7 +83,7 @@ t.test('a revoked data authorization: every field in the PDF, 已撤回 first, t
   const issuedAt = new Date()
   const fields = certificateFields({ bundle, verification, context: { ...CONTEXT, issuedAt } })
   const s = bundle.statement
-  const revocation = bundle.related.find((r) => r.kind === 'authorization-revocation')!
+  const revocation = bundle.related.find((r) => r.statement.kind === "authorization-revocation")!.statement
 
   t.equal(fields.kindName, '数据授权')
   t.equal(fields.consent?.status, 'revoked')
@@ -198,7 +198,7 @@ t.test('a hash-only authorization: the revocation is still stated, the validity 
   const subject = rec['data-authorization'].grantor.uscc
   t.equal((await app.inject({ method: 'POST', url: '/v1/records', headers: bank, payload: { kind: 'data-authorization', id: 'AUTH-9', subject, commitment: 'sha256:' + 'cd'.repeat(32) } })).statusCode, 201)
   t.equal((await app.inject({ method: 'POST', url: '/v1/records', headers: bank, payload: { kind: 'authorization-revocation', record: rec['authorization-revocation'] } })).statusCode, 201)
-  const bundle = (await app.inject({ url: '/v1/evidence/data-authorization/AUTH-9', headers: await auth('court') })).json() as EvidenceBundle
+  const bundle = (await app.inject({ url: '/v1/evidence/data-authorization/AUTH-9', headers: await auth('court') })).json() as EvidenceBundleV2
   const fields = certificateFields({ bundle, verification: verifyForCertificate(bundle, await vkeyOf(app)), context: { ...CONTEXT, issuedAt: new Date() } })
   t.equal(fields.enterprise.name, null)
   t.equal(fields.enterprise.uscc, subject, 'the USCC comes from the statement when there is no record')
@@ -206,4 +206,36 @@ t.test('a hash-only authorization: the revocation is still stated, the validity 
   t.equal(fields.consent?.validUntil, null)
   const text = squash((await pdfText(await renderCertificatePdf(fields))).join(''))
   for (const value of ['已撤回REVOKED', '（记录未载明）', '有效期无法核对', '不适用（记录已删除或仅存哈希', 'sha256:' + 'cd'.repeat(32)]) t.ok(text.includes(squash(value)), value)
+})
+
+t.test('GET /v1/evidence/:kind/:id/certificate.pdf: court only, the v2 bundle\'s proven revocation on it, the QR opens /v/<leafHash>', async (t) => {
+  const { app, auth } = await makeApp(t, { CERT_ISSUER: '郑州数据存证服务中心', CERT_AREA: '河南省郑州市', PUBLIC_BASE_URL: 'https://ledger.example/' })
+  const bank = await auth('submitter')
+  const rec = sampleRecords(7)
+  t.equal((await app.inject({ method: 'POST', url: '/v1/records', headers: bank, payload: { kind: 'data-authorization', record: { ...rec['data-authorization'], validUntil: '2099-01-01T00:00:00Z' } } })).statusCode, 201)
+  t.equal((await app.inject({ method: 'POST', url: '/v1/records', headers: bank, payload: { kind: 'authorization-revocation', record: rec['authorization-revocation'] } })).statusCode, 201)
+  const url = '/v1/evidence/data-authorization/AUTH-7/certificate.pdf'
+  t.equal((await app.inject({ url, headers: await auth('auditor') })).statusCode, 403, 'auditors get no certificate')
+  t.equal((await app.inject({ url })).statusCode, 401)
+  t.equal((await app.inject({ url: '/v1/evidence/data-authorization/NOPE/certificate.pdf', headers: await auth('court') })).statusCode, 404)
+  const res = await app.inject({ url, headers: await auth('court') })
+  t.equal(res.statusCode, 200)
+  t.match(res.headers['content-type'], /^application\/pdf/)
+  t.match(res.headers['content-disposition'], /certificate-data-authorization-AUTH-7\.pdf/)
+  const pdf = new Uint8Array(res.rawPayload)
+  const bundle = (await app.inject({ url: '/v1/evidence/data-authorization/AUTH-7', headers: await auth('court') })).json() as EvidenceBundleV2
+  const revocation = bundle.related[0].statement
+  const text = squash((await pdfText(pdf)).join(''))
+  for (const value of ['存证证明', '已撤回', beijingByHand(revocation.time), 'AUTH-7', bundle.entry.leafHash, '郑州数据存证服务中心', '河南省郑州市', 'https://ledger.example/v1/keys', verifierKeyFingerprint(await vkeyOf(app))]) {
+    t.ok(text.includes(squash(value)), value)
+  }
+  const page = await renderPage(pdf, 1, 2)
+  t.equal(decodeQr(page.rgba, page.width, page.height), `https://ledger.example/v/${bundle.entry.leafHash}`, 'the QR decodes to the public page')
+})
+
+t.test('PUBLIC_BASE_URL must be an http(s) URL', async (t) => {
+  const { loadConfig, ConfigError } = await import('../../src/config.ts')
+  t.throws(() => loadConfig({ PUBLIC_BASE_URL: 'not a url' }), ConfigError)
+  t.throws(() => loadConfig({ PUBLIC_BASE_URL: 'ftp://x.example' }), ConfigError)
+  t.equal(loadConfig({ PUBLIC_BASE_URL: 'https://ledger.example/' }).certificate.baseUrl, 'https://ledger.example')
 })
