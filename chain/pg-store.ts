@@ -8,7 +8,7 @@ import pg from 'pg'
 import type { Pool, PoolClient, QueryResultRow } from 'pg'
 import { ERASED_FINGERPRINT, type KindIdRow } from './idempotency.ts'
 import { migrate } from './pg-schema.ts'
-import { storageOf, type LedgerStorage } from './storage.ts'
+import { storageOf, storeOf, type LedgerStorage } from './storage.ts'
 import { MissingNodeError, nodeRowOf, type BlockWrite, type LedgerStore, type LogHead, type StoredEntry } from './store.ts'
 import type { NodeId } from './tree.ts'
 
@@ -113,6 +113,11 @@ export class PgStore implements LedgerStore {
   async exclusive<T>(fn: (tx: LedgerStore, head: LogHead | null) => Promise<T>): Promise<T> {
     const client = await this.#pool.connect()
     let broken = false
+    // A connection that dies between two queries of the block (database restarted) is
+    // reported as an 'error' event: unheard, it would crash the process. The next query
+    // fails with it anyway, and the block rolls back.
+    const onError = () => { broken = true }
+    client.on('error', onError)
     try {
       await client.query('BEGIN')
       const rows = (await client.query<HeadRow>('SELECT size, height, block_hash, root FROM el_head FOR UPDATE')).rows
@@ -126,6 +131,7 @@ export class PgStore implements LedgerStore {
       throw e
     } finally {
       // A client whose connection failed must not go back to the pool.
+      client.off('error', onError)
       client.release(broken)
     }
   }
@@ -213,17 +219,20 @@ export class PgStore implements LedgerStore {
     await q('UPDATE el_head SET size = $1, height = $2, block_hash = $3, root = $4', [last.size, last.height, last.blockHash, last.root])
   }
 
+  /** Deletes every row of the log, under the block lock (clearPgLog). */
+  async clear(): Promise<void> {
+    await this.exclusive(async (tx) => {
+      await (tx as PgStore).#q('TRUNCATE el_entry, el_block, el_checkpoint, el_kind_id, el_subject, el_leaf, el_ref, el_payload')
+      await (tx as PgStore).#q(`UPDATE el_head SET size = 0, height = -1, block_hash = '', root = ''`)
+    })
+  }
+
   async sync(): Promise<void> {
     // A transaction that takes an xid writes a commit record, and a synchronous commit
     // flushes the WAL up to it: every earlier (unsynced) commit is durable with it.
-    const client = await this.#pool.connect()
-    try {
-      await client.query('BEGIN')
-      await client.query('SELECT pg_current_xact_id()')
-      await client.query('COMMIT')
-    } finally {
-      client.release()
-    }
+    await this.exclusive(async (tx) => {
+      await (tx as PgStore).#q('SELECT pg_current_xact_id()')
+    })
   }
 
   async readNodes(ids: readonly NodeId[]): Promise<Uint8Array[]> {
@@ -385,4 +394,14 @@ export async function openPgStorage(url: string): Promise<LedgerStorage> {
   const store = new PgStore(url)
   await store.open()
   return storageOf(store, store.location)
+}
+
+/**
+ * Empties the log in a PostgreSQL storage (the schema stays): only for undoing a migration
+ * or restore that this process started into an empty database and that failed.
+ */
+export async function clearPgLog(storage: LedgerStorage): Promise<void> {
+  const store = storeOf(storage)
+  if (!(store instanceof PgStore)) throw new TypeError('not a PostgreSQL storage')
+  await store.clear()
 }
