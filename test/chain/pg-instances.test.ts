@@ -90,13 +90,19 @@ if ('skip' in pg) {
       return { name, child, exited, lines: () => out.split('\n').slice(0, -1) }
     })
     t.teardown(() => { for (const c of children) c.child.kill('SIGKILL') })
-    while (!children.every((c) => c.lines().includes('ready'))) await sleep(50)
+    // Bounded: a child that never gets ready fails the test with what it said, not tap's timeout.
+    const readyBy = Date.now() + 90_000
+    while (!children.every((c) => c.lines().includes('ready'))) {
+      if (Date.now() > readyBy) throw new Error(`writers not ready after 90 s: ${children.map((c) => `${c.name}: ${c.lines().slice(0, 3).join(' | ')}`).join('; ')}`)
+      await sleep(50)
+    }
     await sleep(1500)
     children[0].child.kill('SIGKILL')
     await children[0].exited
     await sleep(1000)
     for (const c of children.slice(1)) c.child.stdin.end()
-    await Promise.all(children.map((c) => c.exited))
+    const stopped = await Promise.race([Promise.all(children.map((c) => c.exited)).then(() => true), sleep(90_000).then(() => false)])
+    if (!stopped) throw new Error(`writers did not stop within 90 s: ${children.map((c) => `${c.name}: ${c.lines().at(-1)}`).join('; ')}`)
     t.ok(children.slice(1).every((c) => c.lines().at(-1) === 'done'), 'the survivors kept writing and stopped cleanly')
 
     const log = await open(url)
