@@ -69,7 +69,11 @@ export class Log implements LogReader, NodeReader {
 
   /** Opens the log and proves the stored tree matches the last block before serving. */
   static async open(opts: LogOptions): Promise<Log> {
-    const tip = await recoverTip(storeOf(opts.storage), { origin: opts.origin, vkey: opts.signer.vkey, retiredKeys: opts.retiredKeys })
+    const store = storeOf(opts.storage)
+    const recover = { origin: opts.origin, vkey: opts.signer.vkey, retiredKeys: opts.retiredKeys }
+    // A shared store is recovered under the block lock: a block another instance commits
+    // between reading the head and checking nothing lies beyond it would look like damage.
+    const tip = store.exclusive ? await store.exclusive((tx) => recoverTip(tx, recover)) : await recoverTip(store, recover)
     return new Log(opts, tip)
   }
 
