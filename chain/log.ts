@@ -20,7 +20,7 @@ import { Sequencer, type BlockStats } from './sequencer.ts'
 import { parseStatement, type Kind, type Statement } from './statement.ts'
 import { openLevelStorage, storeOf, type LedgerStorage } from './storage.ts'
 import type { LedgerStore } from './store.ts'
-import { consistencyProof, inclusionProof, rootAt, type NodeId, type NodeReader } from './tree.ts'
+import { CompactRange, consistencyProof, inclusionProof, rootAt, type NodeId, type NodeReader } from './tree.ts'
 import type { Receipt } from './verify.ts'
 
 export type { AppendOutcome, AppendRequest } from './integrate.ts'
@@ -53,6 +53,7 @@ export class Log implements LogReader, NodeReader {
   readonly #nodes = new NodeCache()
   readonly #blocks = new Map<number, LogBlock>()
   readonly #checkpointListeners = new Set<(checkpoint: string) => void>()
+  readonly #recover: { origin: string; vkey: string; retiredKeys?: string[] }
   #tip: LogTip
   onBlock: ((stats: BlockStats) => void) | null = null
 
@@ -63,13 +64,18 @@ export class Log implements LogReader, NodeReader {
     this.#store = storeOf(opts.storage)
     this.#now = opts.now ?? Date.now
     this.#tip = tip
+    this.#recover = { origin: opts.origin, vkey: opts.signer.vkey, retiredKeys: opts.retiredKeys }
     this.#emptyCheckpoint = opts.signer.signCheckpoint({ origin: opts.origin, size: 0, root: EMPTY_ROOT })
     this.#sequencer = new Sequencer(opts.maxBlockEntries ?? 20_000, (requests) => this.#writeBlock(requests), (stats) => this.onBlock?.(stats))
   }
 
   /** Opens the log and proves the stored tree matches the last block before serving. */
   static async open(opts: LogOptions): Promise<Log> {
-    const tip = await recoverTip(storeOf(opts.storage), { origin: opts.origin, vkey: opts.signer.vkey, retiredKeys: opts.retiredKeys })
+    const store = storeOf(opts.storage)
+    const recover = { origin: opts.origin, vkey: opts.signer.vkey, retiredKeys: opts.retiredKeys }
+    // A shared store is recovered under the block lock: a block another instance commits
+    // between reading the head and checking nothing lies beyond it would look like damage.
+    const tip = store.exclusive ? await store.exclusive((tx) => recoverTip(tx, recover)) : await recoverTip(store, recover)
     return new Log(opts, tip)
   }
 
@@ -124,6 +130,7 @@ export class Log implements LogReader, NodeReader {
   }
 
   async #writeBlock(requests: AppendRequest[]): Promise<AppendOutcome[]> {
+    if (this.#store.exclusive !== undefined) return this.#writeSharedBlock(requests)
     const stored = await this.#store.byKindIds(requests)
     const block = integrateBlock(this.#tip, requests, stored, { now: this.#now(), origin: this.origin, signer: this.signer })
     if (block.write !== null) {
@@ -141,6 +148,62 @@ export class Log implements LogReader, NodeReader {
   onCheckpoint(listener: (checkpoint: string) => void): () => void {
     this.#checkpointListeners.add(listener)
     return () => this.#checkpointListeners.delete(listener)
+  }
+
+  /**
+   * A store other processes write too (PostgreSQL): the block is integrated and written
+   * under the database's block lock, on top of the head stored there. When another
+   * instance has written since this one last did, the tip is first reloaded from the
+   * stored rows (recoverTip: O(log n) node reads and the last block, never a rebuild), so
+   * no two instances ever write the same height and replays are checked against every
+   * committed entry.
+   */
+  async #writeSharedBlock(requests: AppendRequest[]): Promise<AppendOutcome[]> {
+    const { block, tip } = await this.#store.exclusive!(async (tx, head) => {
+      const height = head?.height ?? -1
+      if (height < this.height) {
+        // The database forgot blocks this instance saw committed (restored from an older
+        // backup, or a failover to a standby that had not received them): appending now
+        // would fork the log every earlier receipt is on.
+        throw new LedgerIntegrityError(`the database's head is block ${height}, but block ${this.height} was committed before: it lost acknowledged blocks; refusing to append`)
+      }
+      const tip = height === this.height && head?.blockHash === (this.#tip.latest?.hash ?? head?.blockHash) ? this.#tip : await recoverTip(tx, this.#recover)
+      const stored = await tx.byKindIds(requests)
+      const block = integrateBlock(tip, requests, stored, { now: this.#now(), origin: this.origin, signer: this.signer })
+      if (block.write !== null) await tx.writeBlock(block.write)
+      return { block, tip }
+    })
+    // Committed: only now does the in-memory view move forward.
+    if (block.write !== null) {
+      this.#tip = block.tip
+      this.#rememberBlock(block.write.height, block.tip.latest!)
+      for (const n of block.write.nodes) this.#nodes.set(n.id.level, n.id.index, n.hash)
+      for (const l of this.#checkpointListeners) l(block.write.checkpoint)
+    } else if (tip.compact.size > this.#tip.compact.size) {
+      this.#tip = tip
+    }
+    return block.outcomes()
+  }
+
+  /**
+   * Moves this instance's view to the newest block another instance committed (a shared
+   * store; a no-op otherwise), so size, height and checkpoint() are current. Reads the
+   * head, its block and the O(log n) nodes of the right edge.
+   */
+  async refresh(): Promise<void> {
+    if (this.#store.exclusive === undefined) return
+    const head = await this.#store.head()
+    if (head === null || head.height <= this.height) return
+    const [bytes, checkpoint] = await Promise.all([this.#store.blockHeader(head.height), this.#store.checkpoint(head.height)])
+    const parsed = bytes && parseBlockHeader(bytes)
+    if (!parsed || !parsed.ok || checkpoint === undefined) throw new LedgerIntegrityError(`block ${head.height}, the stored head, is missing or unreadable`)
+    const compact = await CompactRange.load(this, head.size)
+    if (bytesToHex(compact.root()) !== parsed.header.root) throw new LedgerIntegrityError(`the stored tree of size ${head.size} does not end at block ${head.height}'s root`)
+    // Appends of this instance may have moved past it meanwhile: the view only moves forward.
+    if (head.height > this.height) {
+      this.#tip = { compact, latest: { header: parsed.header, hash: head.blockHash, checkpoint } }
+      for (const l of this.#checkpointListeners) l(checkpoint)
+    }
   }
 
   // ---- reads -------------------------------------------------------------------------

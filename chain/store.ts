@@ -104,6 +104,13 @@ export interface LedgerStore extends NodeReader {
   scanCheckpoints(from?: number): AsyncIterable<[number, string]>
   /** The same scan in chunks, for full-log passes where per-row awaits would dominate. */
   scanEntryChunks(): AsyncIterable<[number, StoredEntry][]>
+  /**
+   * Only drivers that several processes write at once (PostgreSQL): runs `fn` holding the
+   * log's block lock, on a view of the store inside one transaction that commits when `fn`
+   * returns; `head` is the committed head once the lock is held. A driver without it has
+   * one writer, the process that opened it.
+   */
+  exclusive?<T>(fn: (tx: LedgerStore, head: LogHead | null) => Promise<T>): Promise<T>
 }
 
 // Key prefixes. Numbers are fixed-width big-endian so ranges scan in index order.

@@ -137,6 +137,16 @@ program.command('export')
     process.exitCode = await runExport({ ...o, token: o.token ?? process.env.EVIDENCE_LEDGER_TOKEN })
   })
 
+program.command('migrate')
+  .description('copy the log between stores (a DATA_DIR and a postgres:// URL, either way) through the verifying export/restore; the target must be empty')
+  .requiredOption('--from <dir|url>', 'source: a DATA_DIR or a postgres:// URL')
+  .requiredOption('--to <dir|url>', 'target: an empty DATA_DIR or an empty postgres:// database')
+  .option('--key <vkey...>', 'verifier key(s) to check checkpoints with; default: the keys in DATA_DIR/keys (or --from\'s keys)')
+  .action(async (o: { from: string; to: string; key?: string[] }) => {
+    const { runMigrate } = await import('./commands/migrate.ts')
+    process.exitCode = await runMigrate(o)
+  })
+
 program.command('import')
   .description('restore a backup into an empty DATA_DIR, re-verifying every block; refuses on any mismatch')
   .argument('<file>', 'backup file')

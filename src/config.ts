@@ -6,6 +6,8 @@ export interface Config {
   port: number
   host: string
   dataDir: string
+  /** PostgreSQL holds the log instead of DATA_DIR's LevelDB (DATA_DIR still holds the keys). */
+  databaseUrl?: string
   origin: string
   logLevel: string
   auth: {
@@ -65,6 +67,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: intVar(env, 'PORT', 3000, 0, 65535),
     host: env.HOST || '127.0.0.1',
     dataDir: resolve(env.DATA_DIR || './data'),
+    databaseUrl: databaseUrlVar(env.DATABASE_URL),
     origin,
     logLevel: env.LOG_LEVEL || 'info',
     auth: {
@@ -114,6 +117,12 @@ function choiceVar<T extends string>(env: NodeJS.ProcessEnv, name: string, dflt:
   if (raw === undefined || raw === '') return dflt
   if (!(choices as readonly string[]).includes(raw)) throw new ConfigError(`${name} must be one of ${choices.join(', ')}, got "${raw}"`)
   return raw as T
+}
+
+function databaseUrlVar(raw: string | undefined): string | undefined {
+  if (raw === undefined || raw === '') return undefined
+  if (!/^postgres(ql)?:\/\//.test(raw)) throw new ConfigError('DATABASE_URL must be a postgres:// URL')
+  return raw
 }
 
 /** "true" trusts every proxy (only behind one you run); otherwise a list of addresses/CIDRs. */

@@ -1,13 +1,14 @@
-// `evidence-ledger audit`: re-verifies the whole log in DATA_DIR (chain/audit.ts).
+// `evidence-ledger audit`: re-verifies the whole log in DATA_DIR, or in DATABASE_URL when set
+// (chain/audit.ts).
 import { auditLog, type AuditReport } from '../../chain/audit.ts'
 import { loadConfig } from '../config.ts'
-import { openStorage, trustedVkeys } from './data-dir.ts'
+import { openConfiguredStorage, trustedVkeys } from './data-dir.ts'
 import { progressBar } from './progress.ts'
 
 export async function runAudit(opts: { json?: boolean; key?: string[]; strict?: boolean }): Promise<number> {
   const config = loadConfig()
   const vkeys = trustedVkeys(config, opts.key)
-  const storage = await openStorage(config.dataDir, true)
+  const storage = await openConfiguredStorage(config, true)
   const bar = opts.json ? { update() {}, stop() {} } : progressBar('audit')
   const started = performance.now()
   let report: AuditReport

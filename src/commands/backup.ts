@@ -8,7 +8,7 @@ import { exportLines } from '../../chain/export.ts'
 import { restoreLines } from '../../chain/restore.ts'
 import { openLevelStorage } from '../../chain/storage.ts'
 import { loadConfig, storePath } from '../config.ts'
-import { openStorage, trustedVkeys } from './data-dir.ts'
+import { openConfiguredStorage, trustedVkeys } from './data-dir.ts'
 import { progressBar, type Progress } from './progress.ts'
 
 export async function runExport(opts: { out: string; url?: string; token?: string }): Promise<number> {
@@ -31,7 +31,7 @@ export async function runExport(opts: { out: string; url?: string; token?: strin
       await pipeline(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream), progressOf(bar), out)
     } else {
       const config = loadConfig()
-      const storage = await openStorage(config.dataDir, true)
+      const storage = await openConfiguredStorage(config, true)
       try {
         await pipeline(Readable.from(exportLines(storage, config.origin, { onProgress: (d, t) => bar.update(d, t) })), out)
       } finally {

@@ -3,6 +3,7 @@
 // keys to trust when none are given on the command line.
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
+import { openPgStorage } from '../../chain/pg-store.ts'
 import { openLevelStorage, type LedgerStorage } from '../../chain/storage.ts'
 import { storePath, type Config } from '../config.ts'
 import { keysDir, loadCheckpointKeys } from '../keys.ts'
@@ -18,6 +19,11 @@ export async function openStorage(dataDir: string, mustExist: boolean): Promise<
     if (/lock/i.test(cause) && !/read-only/i.test(cause)) throw new Error(`${dataDir} is in use by a running service; stop it first, or use --url to go through the service`)
     throw new Error(`cannot open the ledger in ${dataDir}: ${cause}`)
   }
+}
+
+/** The configured ledger's storage: PostgreSQL when DATABASE_URL is set, else DATA_DIR's. */
+export async function openConfiguredStorage(config: Config, mustExist: boolean): Promise<LedgerStorage> {
+  return config.databaseUrl ? openPgStorage(config.databaseUrl) : openStorage(config.dataDir, mustExist)
 }
 
 /**

@@ -28,6 +28,7 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request, reply) => {
     if (app.isClosing()) return sendProblemReply(reply, request, 'unavailable', 'shutting down')
+    if (!app.ledgerReady()) return sendProblemReply(reply, request, 'unavailable', 'the database is unreachable')
     const w = app.witnessing?.status()
     return { status: 'ready', treeSize: app.ledger.log.size, height: app.ledger.log.height, ...(w ? { witnessing: w } : {}) }
   })

@@ -7,6 +7,8 @@ import { loadTokenKey } from '../../src/keys.ts'
 import type { Role } from '../../plugins/auth.ts'
 import { mintToken } from '../../src/tokens.ts'
 import { tempDir, uscc } from './fixtures.ts'
+import { startPostgres, type TestPostgres } from './postgres.ts'
+import tap from 'tap'
 
 export interface TestApp {
   app: FastifyInstance
@@ -15,8 +17,23 @@ export interface TestApp {
   auth(roles: Role | Role[], sub?: string): Promise<{ authorization: string }>
 }
 
+/**
+ * LEDGER_TEST_STORE=postgres runs every app of a test file on PostgreSQL instead of LevelDB
+ * (one server per file, a fresh database per app): the HTTP suites become conformance
+ * runs of the PostgreSQL store, e.g. `LEDGER_TEST_STORE=postgres npx tap test/http`.
+ */
+let postgres: Promise<TestPostgres> | null = null
+async function testDatabase(): Promise<string> {
+  postgres ??= startPostgres(tap).then((pg) => {
+    if ('skip' in pg) throw new Error(pg.skip)
+    return pg
+  })
+  return (await postgres).newDatabase()
+}
+
 export async function makeApp(t: Test, env: NodeJS.ProcessEnv = {}): Promise<TestApp> {
   const dataDir = env.DATA_DIR ?? tempDir(t, 'el-app-')
+  if (process.env.LEDGER_TEST_STORE === 'postgres' && env.DATABASE_URL === undefined) env = { ...env, DATABASE_URL: await testDatabase() }
   const config = loadConfig({ LEDGER_ORIGIN: 'test.example/ledger', RATE_LIMIT_MAX: '1000000', RATE_LIMIT_REFUSED_MAX: '1000000', ...env, DATA_DIR: dataDir })
   const app = await buildApp(config)
   t.teardown(() => app.close())

@@ -81,7 +81,8 @@ t.test('role × endpoint matrix: no token 401, wrong role 403, right role passes
 t.test('a cached token stops working when it expires', async (t) => {
   const { app, dataDir } = await makeApp(t)
   const key = await loadTokenKey(dataDir, true)
-  const exp = Math.floor(Date.now() / 1000) + 2
+  // 2–3 s ahead: a 1–2 s window was overrun on a loaded 2-core machine before the first request.
+  const exp = Math.floor(Date.now() / 1000) + 3
   const token = await new SignJWT({ roles: ['auditor'] }).setProtectedHeader({ alg: 'EdDSA', kid: key.kid })
     .setIssuer(DEV_ISSUER).setAudience(DEFAULT_AUDIENCE).setSubject('short-lived').setExpirationTime(exp).sign(key.privateKey)
   const headers = { authorization: `Bearer ${token}` }

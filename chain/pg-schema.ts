@@ -1,0 +1,52 @@
+// The PostgreSQL store's schema (pg-store.ts), created and versioned by the service itself.
+// Tables mirror the LevelDB rows of docs/formats.md one for one: an entry row carries its
+// statement and the hashes of every perfect subtree it completed, so an append writes one
+// row for both and an audit reads one row per entry. Numbers are bigint, hashes and bytes
+// bytea. el_head has exactly one row, created with the schema: every block locks it
+// (SELECT … FOR UPDATE), which serializes the blocks of every instance over one database.
+import type { PoolClient } from 'pg'
+
+/** Each step takes the schema from version i to i + 1; never edit a released step, add one. */
+const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE el_head (
+     one boolean PRIMARY KEY DEFAULT true CHECK (one),
+     size bigint NOT NULL, height bigint NOT NULL, block_hash text NOT NULL, root text NOT NULL
+   );
+   INSERT INTO el_head VALUES (true, 0, -1, '', '');
+   CREATE TABLE el_entry (idx bigint PRIMARY KEY, height bigint NOT NULL, nodes bytea NOT NULL, statement bytea NOT NULL);
+   CREATE TABLE el_block (height bigint PRIMARY KEY, header bytea NOT NULL);
+   CREATE TABLE el_checkpoint (height bigint PRIMARY KEY, note text NOT NULL);
+   CREATE TABLE el_kind_id (kind text NOT NULL, id text NOT NULL, owner text NOT NULL, idx bigint NOT NULL, fingerprint bytea NOT NULL, PRIMARY KEY (kind, id, owner));
+   CREATE TABLE el_subject (subject text NOT NULL, idx bigint NOT NULL, PRIMARY KEY (subject, idx));
+   CREATE TABLE el_leaf (leaf bytea PRIMARY KEY, idx bigint NOT NULL);
+   CREATE TABLE el_ref (target bigint NOT NULL, source bigint NOT NULL, PRIMARY KEY (target, source));
+   CREATE TABLE el_payload (idx bigint PRIMARY KEY, payload bytea NOT NULL);`,
+]
+
+export const SCHEMA_VERSION = MIGRATIONS.length
+
+// Any constant would do; it only has to be the same in every instance so that two
+// services starting at once on an empty database do not both create the schema.
+const MIGRATION_LOCK = 0x656c6d67
+
+/** Brings the schema up to SCHEMA_VERSION; refuses a database a newer version migrated. */
+export async function migrate(client: PoolClient, where: string): Promise<void> {
+  await client.query('BEGIN')
+  try {
+    await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK])
+    await client.query('CREATE TABLE IF NOT EXISTS el_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())')
+    const r = await client.query<{ v: number | null }>('SELECT max(version) AS v FROM el_migrations')
+    const current = r.rows[0].v ?? 0
+    if (current > SCHEMA_VERSION) {
+      throw new Error(`${where} holds ledger schema version ${current}, this version reads up to ${SCHEMA_VERSION}: upgrade the service`)
+    }
+    for (let v = current; v < SCHEMA_VERSION; v++) {
+      await client.query(MIGRATIONS[v])
+      await client.query('INSERT INTO el_migrations (version) VALUES ($1)', [v + 1])
+    }
+    await client.query('COMMIT')
+  } catch (e) {
+    await client.query('ROLLBACK').catch(() => undefined)
+    throw e
+  }
+}

@@ -1,0 +1,419 @@
+// The PostgreSQL LedgerStore driver: the same rows as the LevelDB layout (pg-schema.ts),
+// one block = one transaction, so several ledger instances can share one database. Every
+// block write locks the single head row (SELECT … FOR UPDATE) and refuses a block that does
+// not extend the head it finds: two instances can never write the same height, and an
+// instance whose tree is behind learns it under the lock (exclusive()) and catches up from
+// the stored rows before it sequences. Nothing is acknowledged before COMMIT returns.
+import pg from 'pg'
+import type { Pool, PoolClient, QueryResultRow } from 'pg'
+import { ERASED_FINGERPRINT, type KindIdOwner, type KindIdRow } from './idempotency.ts'
+import { migrate } from './pg-schema.ts'
+import { storageOf, storeOf, type LedgerStorage } from './storage.ts'
+import { MissingNodeError, nodeRowOf, type BlockWrite, type LedgerStore, type LogHead, type StoredEntry } from './store.ts'
+import type { NodeId } from './tree.ts'
+
+/** Rows per page of a full scan: one round trip per ~2,000 entries (~0.5 MB). */
+const SCAN_PAGE = 2000
+const INT8_OID = 20
+
+/** bigint columns come back as JS numbers: every index and height is a safe integer. */
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === INT8_OID ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+}
+
+interface HeadRow {
+  size: number
+  height: number
+  block_hash: string
+  root: string
+}
+
+function headOf(row: HeadRow | undefined): LogHead | null {
+  return row === undefined || row.height < 0 ? null : { size: row.size, height: row.height, blockHash: row.block_hash, root: row.root }
+}
+
+/** The database URL without its password, for messages and logs. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url)
+    if (u.password) u.password = '***'
+    return u.toString()
+  } catch {
+    return 'postgres://…'
+  }
+}
+
+type Db = Pool | PoolClient
+
+export class PgStore implements LedgerStore {
+  readonly location: string
+  readonly #pool: Pool
+  /** Set on the view exclusive() hands out: every query runs inside its transaction. */
+  readonly #tx: PoolClient | null
+
+  constructor(url: string, pool?: Pool, tx?: PoolClient) {
+    this.location = redactUrl(url)
+    this.#pool = pool ?? new pg.Pool({ connectionString: url, types, max: 8 })
+    this.#tx = tx ?? null
+    // An idle client whose server went away (restart, failover) is reported here; without
+    // a listener that error would crash the process. The pool replaces the client.
+    if (pool === undefined) this.#pool.on('error', () => undefined)
+  }
+
+  get #db(): Db {
+    return this.#tx ?? this.#pool
+  }
+
+  async #q<R extends QueryResultRow>(sql: string, params: unknown[] = []): Promise<R[]> {
+    return (await this.#db.query<R>(sql, params)).rows
+  }
+
+  async open(): Promise<void> {
+    let client: PoolClient
+    try {
+      client = await this.#pool.connect()
+    } catch (e) {
+      await this.#pool.end().catch(() => undefined)
+      throw new Error(`cannot connect to ${this.location}: ${(e as Error).message}`)
+    }
+    try {
+      await migrate(client, this.location)
+    } catch (e) {
+      client.release()
+      await this.#pool.end().catch(() => undefined)
+      throw e
+    }
+    client.release()
+  }
+
+  async close(): Promise<void> {
+    await this.#pool.end()
+  }
+
+  async head(): Promise<LogHead | null> {
+    return headOf((await this.#q<HeadRow>('SELECT size, height, block_hash, root FROM el_head'))[0])
+  }
+
+  /** Readiness: whether the database answers now. */
+  async ping(): Promise<boolean> {
+    try {
+      await this.#pool.query('SELECT 1')
+      return true
+    } catch {
+      return false
+    }
+  }
+
+  /**
+   * Runs `fn` in one transaction holding the block lock (the head row), on a view of this
+   * store inside that transaction, and commits when it returns. Blocks of every instance
+   * over this database are serialized here; `head` is the committed head after the lock.
+   */
+  async exclusive<T>(fn: (tx: LedgerStore, head: LogHead | null) => Promise<T>): Promise<T> {
+    const client = await this.#pool.connect()
+    let broken = false
+    // A connection that dies between two queries of the block (database restarted) is
+    // reported as an 'error' event: unheard, it would crash the process. The next query
+    // fails with it anyway, and the block rolls back.
+    const onError = () => { broken = true }
+    client.on('error', onError)
+    try {
+      await client.query('BEGIN')
+      const rows = (await client.query<HeadRow>('SELECT size, height, block_hash, root FROM el_head FOR UPDATE')).rows
+      const out = await fn(new PgStore(this.location, this.#pool, client), headOf(rows[0]))
+      await client.query('COMMIT')
+      return out
+    } catch (e) {
+      await client.query('ROLLBACK').catch(() => {
+        broken = true
+      })
+      throw e
+    } finally {
+      // A client whose connection failed must not go back to the pool.
+      client.off('error', onError)
+      client.release(broken)
+    }
+  }
+
+  writeBlock(b: BlockWrite, opts: { sync?: boolean } = {}): Promise<void> {
+    return this.writeBlocks([b], opts)
+  }
+
+  async writeBlocks(blocks: readonly BlockWrite[], opts: { sync?: boolean } = {}): Promise<void> {
+    if (blocks.length === 0) return
+    if (this.#tx !== null) return this.#insert(this.#tx, blocks, opts)
+    await this.exclusive((tx) => (tx as PgStore).#insert((tx as PgStore).#tx!, blocks, opts))
+  }
+
+  /** Inside a transaction that holds the head row. */
+  async #insert(client: PoolClient, blocks: readonly BlockWrite[], opts: { sync?: boolean }): Promise<void> {
+    const head = headOf((await client.query<HeadRow>('SELECT size, height, block_hash, root FROM el_head FOR UPDATE')).rows[0])
+    const first = blocks[0]
+    const startSize = first.entries[0]?.index ?? first.head.size
+    if (first.height !== (head?.height ?? -1) + 1 || startSize !== (head?.size ?? 0)) {
+      // Another writer moved the head: writing this block would fork the log.
+      throw new Error(`block ${first.height} at size ${startSize} does not extend the stored head (block ${head?.height ?? -1}, size ${head?.size ?? 0})`)
+    }
+    // A restore writes unsynced and syncs once at the end (sync()).
+    if (opts.sync === false) await client.query('SET LOCAL synchronous_commit TO off')
+    const e = { idx: [] as number[], height: [] as number[], nodes: [] as Buffer[], statement: [] as Buffer[] }
+    const k = { kind: [] as string[], id: [] as string[], owner: [] as string[], idx: [] as number[], fp: [] as Buffer[] }
+    const s = { subject: [] as string[], idx: [] as number[] }
+    const l = { leaf: [] as Buffer[], idx: [] as number[] }
+    const r = { target: [] as number[], source: [] as number[] }
+    const p = { idx: [] as number[], payload: [] as Buffer[] }
+    const bl = { height: [] as number[], header: [] as Buffer[], note: [] as string[] }
+    const erased = { idx: [] as number[], kind: [] as string[], id: [] as string[], owner: [] as string[] }
+    for (const b of blocks) {
+      const rows = entryNodeRows(b)
+      b.entries.forEach((x, j) => {
+        e.idx.push(x.index)
+        e.height.push(b.height)
+        e.nodes.push(rows[j])
+        e.statement.push(buf(x.statement))
+        k.kind.push(x.kind)
+        k.id.push(x.id)
+        k.owner.push(x.owner)
+        k.idx.push(x.index)
+        k.fp.push(buf(x.fingerprint))
+        s.subject.push(x.subject)
+        s.idx.push(x.index)
+        l.leaf.push(buf(x.leafHash))
+        l.idx.push(x.index)
+        for (const t of x.refIndexes) {
+          r.target.push(t)
+          r.source.push(x.index)
+        }
+        if (x.payload) {
+          p.idx.push(x.index)
+          p.payload.push(buf(x.payload))
+        }
+      })
+      for (const x of b.erasePayloads) {
+        erased.idx.push(x.index)
+        erased.kind.push(x.kind)
+        erased.id.push(x.id)
+        erased.owner.push(x.owner)
+      }
+      bl.height.push(b.height)
+      bl.header.push(buf(b.header))
+      bl.note.push(b.checkpoint)
+    }
+    // One INSERT … unnest per table: the rows of a block travel as arrays in one statement
+    // each, so a 1,000-entry block is ~9 round trips, not ~5,000.
+    const q = (sql: string, params: unknown[]) => client.query(sql, params)
+    await q('INSERT INTO el_entry (idx, height, nodes, statement) SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bytea[], $4::bytea[])', [e.idx, e.height, e.nodes, e.statement])
+    // A kind+id already stored is a primary-key violation that rolls the block back: the
+    // last line of defence against two entries for one record.
+    await q('INSERT INTO el_kind_id (kind, id, owner, idx, fingerprint) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bytea[])', [k.kind, k.id, k.owner, k.idx, k.fp])
+    await q('INSERT INTO el_subject (subject, idx) SELECT * FROM unnest($1::text[], $2::bigint[])', [s.subject, s.idx])
+    await q('INSERT INTO el_leaf (leaf, idx) SELECT * FROM unnest($1::bytea[], $2::bigint[])', [l.leaf, l.idx])
+    if (r.target.length > 0) await q('INSERT INTO el_ref (target, source) SELECT * FROM unnest($1::bigint[], $2::bigint[])', [r.target, r.source])
+    if (p.idx.length > 0) await q('INSERT INTO el_payload (idx, payload) SELECT * FROM unnest($1::bigint[], $2::bytea[])', [p.idx, p.payload])
+    if (erased.idx.length > 0) {
+      await q('DELETE FROM el_payload WHERE idx = ANY($1::bigint[])', [erased.idx])
+      await q('UPDATE el_kind_id k SET fingerprint = $4 FROM unnest($1::text[], $2::text[], $3::text[]) AS e(kind, id, owner) WHERE k.kind = e.kind AND k.id = e.id AND k.owner = e.owner', [erased.kind, erased.id, erased.owner, buf(ERASED_FINGERPRINT)])
+    }
+    await q('INSERT INTO el_block (height, header) SELECT * FROM unnest($1::bigint[], $2::bytea[])', [bl.height, bl.header])
+    await q('INSERT INTO el_checkpoint (height, note) SELECT * FROM unnest($1::bigint[], $2::text[])', [bl.height, bl.note])
+    const last = blocks[blocks.length - 1].head
+    await q('UPDATE el_head SET size = $1, height = $2, block_hash = $3, root = $4', [last.size, last.height, last.blockHash, last.root])
+  }
+
+  /** Deletes every row of the log, under the block lock (clearPgLog). */
+  async clear(): Promise<void> {
+    await this.exclusive(async (tx) => {
+      await (tx as PgStore).#q('TRUNCATE el_entry, el_block, el_checkpoint, el_kind_id, el_subject, el_leaf, el_ref, el_payload')
+      await (tx as PgStore).#q(`UPDATE el_head SET size = 0, height = -1, block_hash = '', root = ''`)
+    })
+  }
+
+  async sync(): Promise<void> {
+    // A transaction that takes an xid writes a commit record, and a synchronous commit
+    // flushes the WAL up to it: every earlier (unsynced) commit is durable with it.
+    await this.exclusive(async (tx) => {
+      await (tx as PgStore).#q('SELECT pg_current_xact_id()')
+    })
+  }
+
+  async readNodes(ids: readonly NodeId[]): Promise<Uint8Array[]> {
+    if (ids.length === 0) return []
+    const rows = ids.map(nodeRowOf)
+    const found = await this.#q<{ idx: number; nodes: Buffer }>('SELECT idx, nodes FROM el_entry WHERE idx = ANY($1::bigint[])', [[...new Set(rows)]])
+    const byRow = new Map(found.map((f) => [f.idx, f.nodes]))
+    return ids.map((id, i) => {
+      const v = byRow.get(rows[i])
+      if (v === undefined || v.length < 32 * (id.level + 1)) throw new MissingNodeError(id)
+      return new Uint8Array(v.subarray(32 * id.level, 32 * (id.level + 1)))
+    })
+  }
+
+  async entry(index: number): Promise<StoredEntry | undefined> {
+    const [row] = await this.#q<EntryRow>('SELECT idx, height, nodes, statement FROM el_entry WHERE idx = $1', [index])
+    return row && storedEntry(row)
+  }
+
+  async blockHeader(height: number): Promise<Uint8Array | undefined> {
+    const [row] = await this.#q<{ header: Buffer }>('SELECT header FROM el_block WHERE height = $1', [height])
+    return row?.header
+  }
+
+  async checkpoint(height: number): Promise<string | undefined> {
+    const [row] = await this.#q<{ note: string }>('SELECT note FROM el_checkpoint WHERE height = $1', [height])
+    return row?.note
+  }
+
+  async byKindId(kind: string, id: string, owner: string): Promise<KindIdRow | undefined> {
+    const [row] = await this.byKindIds([{ kind, id, owner }])
+    return row
+  }
+
+  async byKindIds(list: readonly { kind: string; id: string; owner: string }[]): Promise<(KindIdRow | undefined)[]> {
+    if (list.length === 0) return []
+    const rows = await this.#q<{ kind: string; id: string; owner: string; idx: number; fingerprint: Buffer }>(
+      'SELECT k.kind, k.id, k.owner, k.idx, k.fingerprint FROM el_kind_id k JOIN unnest($1::text[], $2::text[], $3::text[]) AS q(kind, id, owner) ON k.kind = q.kind AND k.id = q.id AND k.owner = q.owner',
+      [list.map((x) => x.kind), list.map((x) => x.id), list.map((x) => x.owner)],
+    )
+    const byKey = new Map(rows.map((r) => [`${r.kind}\u0000${r.id}\u0000${r.owner}`, { index: r.idx, fingerprint: new Uint8Array(r.fingerprint) }]))
+    return list.map((x) => byKey.get(`${x.kind}\u0000${x.id}\u0000${x.owner}`))
+  }
+
+  async ownersOfKindId(kind: string, id: string): Promise<KindIdOwner[]> {
+    const rows = await this.#q<{ owner: string; idx: number }>('SELECT owner, idx FROM el_kind_id WHERE kind = $1 AND id = $2 ORDER BY owner', [kind, id])
+    return rows.map((r) => ({ owner: r.owner, index: r.idx }))
+  }
+
+  async statements(from: number, count: number): Promise<Uint8Array[]> {
+    const rows = await this.#q<{ statement: Buffer }>('SELECT statement FROM el_entry WHERE idx >= $1 AND idx < $2 ORDER BY idx', [from, from + count])
+    return rows.map((r) => new Uint8Array(r.statement))
+  }
+
+  async byLeafHash(leafHash: Uint8Array): Promise<number | undefined> {
+    const [row] = await this.#q<{ idx: number }>('SELECT idx FROM el_leaf WHERE leaf = $1', [buf(leafHash)])
+    return row?.idx
+  }
+
+  async subjectIndexes(subject: string, opts: { after?: number; limit: number }): Promise<number[]> {
+    const rows = await this.#q<{ idx: number }>(
+      'SELECT idx FROM el_subject WHERE subject = $1 AND idx > $2 ORDER BY idx LIMIT $3',
+      [subject, opts.after ?? -1, opts.limit],
+    )
+    return rows.map((r) => r.idx)
+  }
+
+  async referrers(index: number): Promise<number[]> {
+    return (await this.#q<{ source: number }>('SELECT source FROM el_ref WHERE target = $1 ORDER BY source', [index])).map((r) => r.source)
+  }
+
+  async payload(index: number): Promise<Uint8Array | undefined> {
+    const [row] = await this.#q<{ payload: Buffer }>('SELECT payload FROM el_payload WHERE idx = $1', [index])
+    return row?.payload
+  }
+
+  async payloads(indexes: readonly number[]): Promise<(Uint8Array | undefined)[]> {
+    if (indexes.length === 0) return []
+    const rows = await this.#q<{ idx: number; payload: Buffer }>('SELECT idx, payload FROM el_payload WHERE idx = ANY($1::bigint[])', [[...indexes]])
+    const byIdx = new Map(rows.map((r) => [r.idx, r.payload]))
+    return indexes.map((i) => byIdx.get(i))
+  }
+
+  /**
+   * Keyset pages in key order, the next page already requested while the caller works on
+   * this one (the same read-ahead the LevelDB scan does).
+   */
+  async *#pages<R extends QueryResultRow>(sql: string, key: (r: R) => number, from: number): AsyncGenerator<R[]> {
+    let pending: Promise<R[]> | null = this.#q<R>(sql, [from, SCAN_PAGE])
+    try {
+      while (pending !== null) {
+        const page: R[] = await pending
+        pending = page.length === SCAN_PAGE ? this.#q<R>(sql, [key(page[page.length - 1]) + 1, SCAN_PAGE]) : null
+        if (page.length > 0) yield page
+      }
+    } finally {
+      if (pending) await pending.catch(() => undefined)
+    }
+  }
+
+  async *scanEntryChunks(): AsyncIterable<[number, StoredEntry][]> {
+    for await (const page of this.#pages<EntryRow>(ENTRY_PAGE, (r) => r.idx, 0)) yield page.map((r): [number, StoredEntry] => [r.idx, storedEntry(r)])
+  }
+
+  async *scanEntries(from = 0): AsyncIterable<[number, StoredEntry]> {
+    for await (const page of this.#pages<EntryRow>(ENTRY_PAGE, (r) => r.idx, from)) {
+      for (const r of page) yield [r.idx, storedEntry(r)]
+    }
+  }
+
+  async *scanBlocks(from = 0): AsyncIterable<[number, Uint8Array]> {
+    const sql = 'SELECT height, header FROM el_block WHERE height >= $1 ORDER BY height LIMIT $2'
+    for await (const page of this.#pages<{ height: number; header: Buffer }>(sql, (r) => r.height, from)) {
+      for (const r of page) yield [r.height, r.header]
+    }
+  }
+
+  async *scanCheckpoints(from = 0): AsyncIterable<[number, string]> {
+    const sql = 'SELECT height, note FROM el_checkpoint WHERE height >= $1 ORDER BY height LIMIT $2'
+    for await (const page of this.#pages<{ height: number; note: string }>(sql, (r) => r.height, from)) {
+      for (const r of page) yield [r.height, r.note]
+    }
+  }
+}
+
+interface EntryRow {
+  idx: number
+  height: number
+  nodes: Buffer
+  statement: Buffer
+}
+
+const ENTRY_PAGE = 'SELECT idx, height, nodes, statement FROM el_entry WHERE idx >= $1 ORDER BY idx LIMIT $2'
+
+function storedEntry(r: EntryRow): StoredEntry {
+  return { height: r.height, nodes: r.nodes, statement: r.statement }
+}
+
+function buf(b: Uint8Array): Buffer {
+  return Buffer.from(b.buffer, b.byteOffset, b.byteLength)
+}
+
+/**
+ * The node hashes of each entry of a block, as its row stores them: CompactRange.append
+ * lists the nodes each leaf completes together, level 0 upward, in leaf order, so entry
+ * i's hashes are the next contiguous run of b.nodes (the same check LevelStore makes).
+ */
+function entryNodeRows(b: BlockWrite): Buffer[] {
+  const nodes = b.nodes
+  let n = 0
+  const out = b.entries.map((e) => {
+    let m = n
+    while (m < nodes.length && nodeRowOf(nodes[m].id) === e.index) {
+      if (nodes[m].id.level !== m - n || nodes[m].hash.length !== 32) throw new Error(`node level ${nodes[m].id.level} of entry ${e.index} is out of order`)
+      m++
+    }
+    if (m === n) throw new Error(`entry ${e.index} comes without its leaf node`)
+    const row = Buffer.allocUnsafe(32 * (m - n))
+    for (let j = n; j < m; j++) row.set(nodes[j].hash, 32 * (j - n))
+    n = m
+    return row
+  })
+  if (n !== nodes.length) throw new Error(`block ${b.height} carries tree nodes of no entry in it`)
+  return out
+}
+
+/** Opens (and migrates) the PostgreSQL storage at `url`. */
+export async function openPgStorage(url: string): Promise<LedgerStorage> {
+  const store = new PgStore(url)
+  await store.open()
+  return storageOf(store, store.location)
+}
+
+/**
+ * Empties the log in a PostgreSQL storage (the schema stays): only for undoing a migration
+ * or restore that this process started into an empty database and that failed.
+ */
+export async function clearPgLog(storage: LedgerStorage): Promise<void> {
+  const store = storeOf(storage)
+  if (!(store instanceof PgStore)) throw new TypeError('not a PostgreSQL storage')
+  await store.clear()
+}
