@@ -76,6 +76,20 @@ t.test('for random authorize / revoke / query sequences the service agrees with 
           queries++
         }
       }
+      // Every authorization the run made is also asked about at fixed moments (before,
+      // inside and after its window; a granted and another category), so each run compares
+      // the model with the service whatever queries the random ops happened to contain.
+      for (const [n, g] of grants) {
+        for (const offsetDays of [-31, 0, 15, 45, 90]) {
+          for (const category of [g.categories[0], CATEGORIES.find((c) => !g.categories.includes(c)) ?? g.categories[0]]) {
+            const at = new Date(base + offsetDays * DAY).toISOString()
+            const res = await app.inject({ url: `/v1/authorizations/AUTH-P-${n}/status?at=${encodeURIComponent(at)}&category=${category}`, headers: auditor })
+            const want = model(g, Date.parse(at), category)
+            if (res.json().status !== want) throw new Error(`AUTH-P-${n} at ${at} ${category}: service says ${res.json().status}, model says ${want}`)
+            queries++
+          }
+        }
+      }
     } finally {
       await app.close()
     }
