@@ -99,6 +99,24 @@ export function concatBytes(...parts: Uint8Array[]): Uint8Array {
   return out
 }
 
+/** Big-endian u64 (numbers stay below 2^53): fixed-width keys sort in numeric order. */
+export function writeU64(b: Uint8Array, off: number, n: number): void {
+  const v = new DataView(b.buffer, b.byteOffset, b.byteLength)
+  v.setUint32(off, Math.floor(n / 2 ** 32))
+  v.setUint32(off + 4, n >>> 0)
+}
+
+export function u64(n: number): Uint8Array {
+  const b = new Uint8Array(8)
+  writeU64(b, 0, n)
+  return b
+}
+
+export function readU64(b: Uint8Array, off = 0): number {
+  const v = new DataView(b.buffer, b.byteOffset + off, 8)
+  return v.getUint32(0) * 2 ** 32 + v.getUint32(4)
+}
+
 export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false
   let diff = 0

@@ -13,6 +13,7 @@
 // payload starts) ‖ ciphertext. Rows written before sealing start with '{' (canonical
 // JSON) and are read as they are.
 import { createCipheriv, createDecipheriv } from 'node:crypto'
+import { readU64, writeU64 } from './encoding.ts'
 
 const SEALED = 0x02
 const HEADER = 1 + 8 + 8
@@ -93,15 +94,4 @@ function counterBlock(n: number): Uint8Array {
   const iv = new Uint8Array(16)
   writeU64(iv, 8, n)
   return iv
-}
-
-function writeU64(b: Uint8Array, off: number, n: number): void {
-  const v = new DataView(b.buffer, b.byteOffset, b.byteLength)
-  v.setUint32(off, Math.floor(n / 2 ** 32))
-  v.setUint32(off + 4, n >>> 0)
-}
-
-function readU64(b: Uint8Array, off: number): number {
-  const v = new DataView(b.buffer, b.byteOffset, b.byteLength)
-  return v.getUint32(off) * 2 ** 32 + v.getUint32(off + 4)
 }

@@ -5,7 +5,7 @@ import { Level } from 'level'
 import { PayloadVault } from './payload-vault.ts'
 import { BlockSealer, openPayload, payloadKeyId } from './payload-cipher.ts'
 import type { NodeId, NodeReader, StoredNode } from './tree.ts'
-import { bytesToHex, hexToBytes, utf8Decoder, utf8ToBytes } from './encoding.ts'
+import { bytesToHex, hexToBytes, utf8Decoder, utf8ToBytes, readU64, u64 } from './encoding.ts'
 import { ERASED_FINGERPRINT, statementOwner, type KindIdOwner, type KindIdRow } from './idempotency.ts'
 import { parseStatement } from './statement.ts'
 
@@ -139,18 +139,7 @@ const EMPTY = new Uint8Array(0)
 const ZERO = new Uint8Array([0])
 const SCAN_CHUNK_BYTES = 256 * 1024
 
-export function u64(n: number): Uint8Array {
-  const b = new Uint8Array(8)
-  const v = new DataView(b.buffer)
-  v.setUint32(0, Math.floor(n / 2 ** 32))
-  v.setUint32(4, n >>> 0)
-  return b
-}
-
-export function readU64(b: Uint8Array, off = 0): number {
-  const v = new DataView(b.buffer, b.byteOffset + off, 8)
-  return v.getUint32(0) * 2 ** 32 + v.getUint32(4)
-}
+export { readU64, u64 }
 
 function key(prefix: number, ...parts: Uint8Array[]): Uint8Array {
   let len = 1
@@ -468,19 +457,19 @@ export class LevelStore implements LedgerStore {
 
   async payload(index: number): Promise<Uint8Array | undefined> {
     const row = await this.db.get(keys.payload(index))
-    return row === undefined ? undefined : this.#open(index, row)
+    return row === undefined ? undefined : this.#open(row)
   }
 
   async payloads(indexes: readonly number[]): Promise<(Uint8Array | undefined)[]> {
     if (indexes.length === 0) return []
     const rows = await this.db.getMany(indexes.map(keys.payload))
     const out: (Uint8Array | undefined)[] = []
-    for (let i = 0; i < rows.length; i++) out.push(rows[i] === undefined ? undefined : await this.#open(indexes[i], rows[i]!))
+    for (let i = 0; i < rows.length; i++) out.push(rows[i] === undefined ? undefined : await this.#open(rows[i]!))
     return out
   }
 
   /** A payload row's bytes: opened with its key, or as stored if written before sealing. */
-  async #open(index: number, row: Uint8Array): Promise<Uint8Array | undefined> {
+  async #open(row: Uint8Array): Promise<Uint8Array | undefined> {
     const keyId = payloadKeyId(row)
     if (keyId === null) return row
     const key = await this.#keys.key(keyId)
