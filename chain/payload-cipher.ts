@@ -67,10 +67,6 @@ export class BlockSealer {
     this.#counter += streamBytes / STREAM_BLOCK
     return out
   }
-
-  seal(plain: Uint8Array): Uint8Array {
-    return this.sealAll([plain])[0]
-  }
 }
 
 function padded(n: number): number {

@@ -3,6 +3,7 @@
 import { join } from 'node:path'
 import { Level } from 'level'
 import { PayloadVault } from './payload-vault.ts'
+import { parseBlockHeader } from './block.ts'
 import { BlockSealer, openPayload, payloadKeyId } from './payload-cipher.ts'
 import type { NodeId, NodeReader, StoredNode } from './tree.ts'
 import { bytesToHex, hexToBytes, utf8Decoder, utf8ToBytes, readU64, u64 } from './encoding.ts'
@@ -309,20 +310,22 @@ export class LevelStore implements LedgerStore {
       const key = await this.#keys.key(keyId)
       const entry = await this.entry(target)
       const header = entry && (await this.blockHeader(entry.height))
-      if (!key || !header) continue
-      const { first, count } = JSON.parse(utf8Decoder.decode(header)) as { first: number; count: number }
+      if (!key) continue // already destroyed: nothing of it is left to re-seal
+      // The old key is destroyed below: a block whose neighbours cannot be found must stop
+      // the erasure rather than take their payloads with it.
+      const parsed = entry && header ? parseBlockHeader(header) : undefined
+      if (!parsed?.ok) throw new Error(`cannot erase entry ${target}: its block header is missing or damaged, so the payloads sharing its key cannot be re-sealed`)
+      const { first, count } = parsed.header
       const siblings = Array.from({ length: count }, (_, j) => first + j).filter((j) => !erased.has(j))
-      const sealed = await this.db.getMany(siblings.map(keys.payload))
-      let fresh: BlockSealer | null = null
-      for (let j = 0; j < siblings.length; j++) {
-        const row = sealed[j]
-        if (row === undefined || payloadKeyId(row) !== keyId) continue
-        if (!fresh) {
-          const k = await this.#keys.take()
-          fresh = new BlockSealer(k.id, k.key)
-        }
-        plan.puts.push([keys.payload(siblings[j]), fresh.seal(openPayload(row, key))])
-      }
+      const rows = await this.db.getMany(siblings.map(keys.payload))
+      const keep = siblings.flatMap((index, j) => {
+        const row = rows[j]
+        return row !== undefined && payloadKeyId(row) === keyId ? [{ index, plain: openPayload(row, key) }] : []
+      })
+      if (keep.length === 0) continue
+      const fresh = await this.#keys.take()
+      const sealed = new BlockSealer(fresh.id, fresh.key).sealAll(keep.map((k) => k.plain))
+      keep.forEach((k, j) => plan.puts.push([keys.payload(k.index), sealed[j]]))
     }
     return plan
   }

@@ -14,7 +14,8 @@ t.test('payloads sealed in one block stream each open alone, and hold no plainte
   const { id, key } = await vault.take()
   const sealer = new BlockSealer(id, key)
   const texts = [plain, new TextEncoder().encode('x'), new Uint8Array(0), new TextEncoder().encode('a'.repeat(33)), plain]
-  const rows = texts.map((p) => sealer.seal(p))
+  // Two calls on one sealer: the key stream continues where the first call left off.
+  const rows = [...sealer.sealAll(texts.slice(0, 2)), ...sealer.sealAll(texts.slice(2))]
   for (const [i, row] of rows.entries()) {
     t.equal(payloadKeyId(row), id)
     t.same(openPayload(row, (await vault.key(id))!), texts[i], `payload ${i} opens on its own`)
