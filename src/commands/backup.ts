@@ -9,6 +9,7 @@ import { restoreLines } from '../../chain/restore.ts'
 import { openLevelStorage } from '../../chain/storage.ts'
 import { loadConfig, storePath } from '../config.ts'
 import { openConfiguredStorage, trustedVkeys } from './data-dir.ts'
+import { refusalWords } from './refusal.ts'
 import { progressBar, type Progress } from './progress.ts'
 
 export async function runExport(opts: { out: string; url?: string; token?: string }): Promise<number> {
@@ -27,7 +28,7 @@ export async function runExport(opts: { out: string; url?: string; token?: strin
     if (opts.url) {
       if (!opts.token) throw new Error('export --url needs an admin token: pass --token <jwt> or set EVIDENCE_LEDGER_TOKEN (e.g. from `evidence-ledger token --role admin`)')
       const res = await fetch(new URL('/v1/export', opts.url), { headers: { authorization: `Bearer ${opts.token}` } })
-      if (!res.ok || !res.body) throw new Error(`export failed: ${await refusal(res)}`)
+      if (!res.ok || !res.body) throw new Error(`export failed: HTTP ${res.status} ${await refusalWords(res)}`)
       await pipeline(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream), progressOf(bar), out)
     } else {
       const config = loadConfig()
@@ -102,16 +103,4 @@ export async function runImport(file: string, opts: { key?: string[] }): Promise
     rmSync(staging, { recursive: true, force: true })
     throw e
   }
-}
-
-/** A refused HTTP answer in plain words: the problem's detail, not its raw JSON. */
-async function refusal(res: Response): Promise<string> {
-  const text = await res.text()
-  try {
-    const p = JSON.parse(text) as { title?: string; detail?: string }
-    if (p.title || p.detail) return `HTTP ${res.status} ${[p.title, p.detail].filter(Boolean).join(': ')}`
-  } catch {
-    // not a problem document; say what came back
-  }
-  return `HTTP ${res.status} ${text.slice(0, 200)}`
 }

@@ -5,6 +5,8 @@ import { parseCheckpointBody, parseNote } from '../../chain/note.ts'
 import { allPassed, verifyEntryProof, type StepResult } from '../../chain/verify.ts'
 import type { Statement } from '../../chain/statement.ts'
 import { readVkey } from './verify.ts'
+import { refusalWords } from './refusal.ts'
+import { bytesToHex } from '../../chain/encoding.ts'
 
 export interface LookupOptions {
   url?: string
@@ -33,15 +35,7 @@ async function call(o: LookupOptions, path: string, auth = true): Promise<Respon
   } catch (e) {
     throw new Error(`cannot reach ${base(o)}: ${(e as Error).cause instanceof Error ? ((e as Error).cause as Error).message : (e as Error).message}`)
   }
-  if (!res.ok) {
-    const text = await res.text()
-    let said = text.slice(0, 200)
-    try {
-      const p = JSON.parse(text) as { title?: string; detail?: string }
-      said = [p.title, p.detail].filter(Boolean).join(': ')
-    } catch { /* not a problem document */ }
-    throw new Error(`${base(o)}${path.split('?')[0]} answered ${res.status} ${said}`)
-  }
+  if (!res.ok) throw new Error(`${base(o)}${path.split('?')[0]} answered ${res.status} ${await refusalWords(res)}`)
   return res
 }
 
@@ -116,9 +110,8 @@ export async function runLoginfo(o: LookupOptions): Promise<number> {
   const keys = await (await call(o, '/v1/keys', false)).json() as { origin: string; keys: { vkey: string; current: boolean }[] }
   const note = parseNote(checkpoint)
   const cp = parseCheckpointBody(note.body)
-  const rootHex = Array.from(cp.root, (b) => b.toString(16).padStart(2, '0')).join('')
   const info = {
-    url: base(o), origin: cp.origin, treeSize: cp.size, root: rootHex,
+    url: base(o), origin: cp.origin, treeSize: cp.size, root: bytesToHex(cp.root),
     signers: note.signatures.map((s) => s.name),
     keys: keys.keys.map((k) => ({ vkey: k.vkey, current: k.current })),
   }
