@@ -100,6 +100,12 @@ export function formatNote(body: string, signatures: NoteSignature[]): string {
   return `${body}\n${lines.join('')}`
 }
 
+/** A signed checkpoint note, parsed: its signature lines and its body as a checkpoint. */
+export function parseCheckpointNote(note: string): { note: ParsedNote; checkpoint: Checkpoint } {
+  const parsed = parseNote(note)
+  return { note: parsed, checkpoint: parseCheckpointBody(parsed.body) }
+}
+
 export function parseNote(note: string): ParsedNote {
   if (typeof note !== 'string') throw new TypeError('note must be text')
   const split = note.indexOf('\n\n')

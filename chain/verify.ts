@@ -5,7 +5,7 @@ import { ed25519 } from '@noble/curves/ed25519.js'
 import { bytesToHex, equalBytes, fromBase64, hexToBytes, isHash, utf8ToBytes } from './encoding.ts'
 import { blockHash, checkBlockCheckpoint, type BlockHeader } from './block.ts'
 import { nodeHash } from './hash.ts'
-import { parseCheckpointBody, parseNote, parseVkey, type Checkpoint, type VerifierKey } from './note.ts'
+import { type Checkpoint, parseCheckpointNote, parseVkey, type VerifierKey } from './note.ts'
 import { isStatement, recordCommitment, statementLeafHash, type Statement } from './statement.ts'
 import { bundleConsent, claimsMessage, termsOf, type BundleClaims, type BundleConsent } from './bundle-claims.ts'
 
@@ -158,8 +158,7 @@ function prepareCheckpoint(note: string, vkey: string | VerifierKey): PreparedCh
   let parsed
   let checkpoint: Checkpoint
   try {
-    parsed = parseNote(note)
-    checkpoint = parseCheckpointBody(parsed.body)
+    ({ note: parsed, checkpoint } = parseCheckpointNote(note))
   } catch (e) {
     return { ok: false, reason: `checkpoint: ${(e as Error).message}` }
   }
@@ -433,7 +432,7 @@ function bundleRelatedStep(b: EvidenceBundleV1): StepResult {
 
 /** The claims a v2 bundle states, rebuilt from its own fields: what the ledger must have signed. */
 export function bundleClaims(b: EvidenceBundleV2): BundleClaims {
-  const cp = parseCheckpointBody(parseNote(b.checkpoint).body)
+  const cp = parseCheckpointNote(b.checkpoint).checkpoint
   return {
     v: 1,
     entry: { index: b.entry.index, leafHash: b.entry.leafHash },

@@ -2,7 +2,7 @@
 // signature, then every known witness's cosignature, then the quorum. Each is its own step
 // so a report can say which witness failed and whether the rest still carry the quorum.
 import { bytesToHex } from './encoding.ts'
-import { parseCheckpointBody, parseNote, parseVkey, type Checkpoint, type ParsedNote, type VerifierKey } from './note.ts'
+import { type Checkpoint, parseCheckpointNote, type ParsedNote, parseVkey, type VerifierKey } from './note.ts'
 import { checkCosignatures } from './cosignature.ts'
 import { describeQuorum, quorumSatisfied, QUORUM_NONE, type Policy } from './policy.ts'
 import { verifyCheckpoint } from './verify.ts'
@@ -38,8 +38,7 @@ export function verifyWitnessedCheckpoint(note: string, anchors: TrustAnchors): 
   let parsed: ParsedNote
   let body: Checkpoint
   try {
-    parsed = parseNote(note)
-    body = parseCheckpointBody(parsed.body)
+    ({ note: parsed, checkpoint: body } = parseCheckpointNote(note))
   } catch (e) {
     steps.push({ step: 'log-signature', ok: false, detail: `checkpoint: ${(e as Error).message}` })
     return { steps, checkpoint: null, cosigned }

@@ -7,7 +7,7 @@
 import { bytesToHex, toBase64 } from '../chain/encoding.ts'
 import { signWithCheckpointKey } from '../chain/checkpoint.ts'
 import { bundleConsent, claimsMessage, termsOf } from '../chain/bundle-claims.ts'
-import { parseCheckpointBody, parseNote } from '../chain/note.ts'
+import { parseCheckpointNote } from '../chain/note.ts'
 import {
   BUNDLE_FORMAT_V1, BUNDLE_FORMAT_V2, bundleClaims, type EvidenceBundleV1, type EvidenceBundleV2, type RelatedEntry,
 } from '../chain/verify.ts'
@@ -21,13 +21,13 @@ export async function buildBundle(ledger: LedgerService, kind: Kind, id: string,
   // One snapshot: the checkpoint note is read once and its own size bounds everything after,
   // so blocks written while the bundle is assembled cannot slip in half-proven.
   let checkpoint = ledger.log.checkpoint()
-  let size = parseCheckpointBody(parseNote(checkpoint).body).size
+  let size = parseCheckpointNote(checkpoint).checkpoint.size
   // An entry is readable as soon as its block is durable; the log moves its checkpoint
   // forward right after. Wait out that moment instead of proving to a tree without it.
   for (let tries = 0; size <= index && tries < 100; tries++) {
     await new Promise((resolve) => setImmediate(resolve))
     checkpoint = ledger.log.checkpoint()
-    size = parseCheckpointBody(parseNote(checkpoint).body).size
+    size = parseCheckpointNote(checkpoint).checkpoint.size
   }
   if (size <= index) throw new Error(`entry ${index} is not yet under a checkpoint`)
   const main = await ledger.log.entry(index)

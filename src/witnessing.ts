@@ -11,7 +11,7 @@
 // cosign one checkpoint instead of each cosigning a different one.
 import { equalBytes, toBase64 } from '../chain/encoding.ts'
 import { nodeEd25519VerifyAsync } from '../chain/ed25519-node.ts'
-import { parseCheckpointBody, parseNote } from '../chain/note.ts'
+import { parseCheckpointNote, parseNote } from '../chain/note.ts'
 import { cosignatureMessage, decodeCosignature } from '../chain/cosignature.ts'
 import { quorumSatisfied, type Policy, type PolicyWitness } from '../chain/policy.ts'
 import type { LogReader } from '../chain/reader.ts'
@@ -143,7 +143,7 @@ export class Witnessing {
     while (this.#dirty && !this.#closed) {
       this.#dirty = false
       const note = this.#log.checkpoint()
-      const size = parseCheckpointBody(parseNote(note).body).size
+      const size = parseCheckpointNote(note).checkpoint.size
       if (size === 0) continue // nothing worth witnessing yet
       if (this.#latest?.note !== note) this.#latest = { note, size, lines: new Map() }
       const g = this.#latest

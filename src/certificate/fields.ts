@@ -3,7 +3,7 @@
 // Rendering (pdf.ts) only lays these fields out; it decides nothing.
 import { sha256 } from '@noble/hashes/sha2.js'
 import { bytesToHex, concatBytes, hexToBytes, isHash, utf8ToBytes } from '../../chain/encoding.ts'
-import { parseCheckpointBody, parseNote, parseVkey } from '../../chain/note.ts'
+import { parseCheckpointNote, parseVkey } from '../../chain/note.ts'
 import type { Statement } from '../../chain/statement.ts'
 import type { StepResult } from '../../chain/verify.ts'
 import { blockHash, type BlockHeader } from '../../chain/block.ts'
@@ -109,7 +109,7 @@ export function certificateFields(input: CertificateInput): CertificateFields {
   const issuedAtIso = new Date(context.issuedAt).toISOString()
   const base = normalizeBaseUrl(context.baseUrl)
   const key = parseVkey(verification.vkey)
-  const checkpoint = parseCheckpointBody(parseNote(bundle.checkpoint).body)
+  const checkpoint = parseCheckpointNote(bundle.checkpoint).checkpoint
   const leafHash = bundle.entry.leafHash
   const urls = { keysUrl: `${base}/v1/keys`, pageUrl: `${base}/verify`, publicUrl: `${base}/v/${leafHash}` }
   const fingerprint = verifierKeyFingerprint(verification.vkey)

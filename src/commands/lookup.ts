@@ -1,7 +1,7 @@
 // `evidence-ledger get | search | loginfo`: rekor-cli-style lookups against a running
 // ledger. `get` does not take the server's word: it fetches the entry's inclusion proof
 // against the current signed checkpoint and verifies both with chain/verify.ts.
-import { parseCheckpointBody, parseNote } from '../../chain/note.ts'
+import { parseCheckpointNote } from '../../chain/note.ts'
 import { allPassed, verifyEntryProof, type StepResult } from '../../chain/verify.ts'
 import type { Statement } from '../../chain/statement.ts'
 import { readVkey } from './verify.ts'
@@ -66,7 +66,7 @@ export async function runGet(o: LookupOptions & { index?: string; leaf?: string;
   if (found.matched === 'nothing' || found.matched === 'uscc' || !e) throw new Error(`no entry matches ${given[0]}`)
   const vkey = o.key ? readVkey(o.key) : await publishedKey(o)
   const checkpoint = await (await call(o, '/v1/checkpoint', false)).text()
-  const size = parseCheckpointBody(parseNote(checkpoint).body).size
+  const size = parseCheckpointNote(checkpoint).checkpoint.size
   const proof = await (await call(o, `/v1/proofs/inclusion?index=${e.index}&size=${size}`, false)).json() as { treeSize: number; hashes: string[] }
   const { steps } = verifyEntryProof({ statement: e.statement, entry: { index: e.index, leafHash: e.leafHash }, inclusion: proof, checkpoint }, vkey)
   const ok = allPassed(steps)
@@ -108,8 +108,7 @@ export async function runSearch(q: string, o: LookupOptions): Promise<number> {
 export async function runLoginfo(o: LookupOptions): Promise<number> {
   const checkpoint = await (await call(o, '/v1/checkpoint', false)).text()
   const keys = await (await call(o, '/v1/keys', false)).json() as { origin: string; keys: { vkey: string; current: boolean }[] }
-  const note = parseNote(checkpoint)
-  const cp = parseCheckpointBody(note.body)
+  const { note, checkpoint: cp } = parseCheckpointNote(checkpoint)
   const info = {
     url: base(o), origin: cp.origin, treeSize: cp.size, root: bytesToHex(cp.root),
     signers: note.signatures.map((s) => s.name),

@@ -5,7 +5,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { bytesToHex } from '../../chain/encoding.ts'
-import { parseCheckpointBody, parseNote } from '../../chain/note.ts'
+import { parseCheckpointNote } from '../../chain/note.ts'
 import { ProblemError } from '../../plugins/problems.ts'
 import { Sha256Hex } from '../schemas/fields.ts'
 import { problemResponses, textResponse } from '../schemas/responses.ts'
@@ -25,7 +25,7 @@ const publicEntryRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const index = await log.indexOfLeaf(request.params.leafHash)
     if (index === undefined) throw new ProblemError('not-found', `no entry has leaf hash ${request.params.leafHash}`)
     const checkpoint = log.checkpoint()
-    const size = parseCheckpointBody(parseNote(checkpoint).body).size
+    const size = parseCheckpointNote(checkpoint).checkpoint.size
     // Its block is durable but the checkpoint has not moved yet (a moment): nothing to prove against.
     if (index >= size) throw new ProblemError('not-found', `entry ${index} is not under a signed checkpoint yet; retry`)
     const entry = await log.entry(index)

@@ -3,7 +3,7 @@
 // (no leading zeroes, canonical base64, every line newline-terminated) because whatever a
 // witness accepts here it will sign.
 import { fromBase64 } from '../../chain/encoding.ts'
-import { parseCheckpointBody, parseNote, type Checkpoint, type ParsedNote } from '../../chain/note.ts'
+import { type Checkpoint, parseCheckpointNote, type ParsedNote } from '../../chain/note.ts'
 
 export const MAX_PROOF_LINES = 63
 
@@ -43,8 +43,7 @@ export function parseAddCheckpoint(text: string): AddCheckpointRequest {
   let note: ParsedNote
   let checkpoint: Checkpoint
   try {
-    note = parseNote(noteText)
-    checkpoint = parseCheckpointBody(note.body)
+    ({ note, checkpoint } = parseCheckpointNote(noteText))
   } catch (e) {
     throw new MalformedRequest(`checkpoint: ${(e as Error).message}`)
   }
