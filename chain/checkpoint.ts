@@ -1,9 +1,10 @@
 // Signing side of checkpoints (server only). Verification lives in verify.ts so browsers
 // need no key. Signing uses node:crypto: ~20× faster than @noble here, and Ed25519 is
 // deterministic, so the signature bytes are the same (the checkpoint vector test proves it).
-import { createPrivateKey, sign } from 'node:crypto'
+import { sign } from 'node:crypto'
 import { ed25519 } from '@noble/curves/ed25519.js'
-import { bytesToHex, concatBytes, fromBase64, toBase64, utf8ToBytes } from './encoding.ts'
+import { ed25519PrivateKey, formatSkey, parseSkeyWith } from './note-skey.ts'
+import { fromBase64, utf8ToBytes } from './encoding.ts'
 import { ALG_ED25519, checkKeyName, splitPlus, checkpointBody, formatNote, formatVkey, noteKeyId, type Checkpoint } from './note.ts'
 
 export interface CheckpointSigner {
@@ -16,21 +17,18 @@ export interface CheckpointSigner {
   signCheckpoint(cp: Checkpoint): string
 }
 
-// RFC 8410 PKCS#8 wrapping of a raw 32-byte Ed25519 seed.
-const PKCS8_ED25519_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex')
-
 export function signerFromSeed(name: string, seed: Uint8Array): CheckpointSigner {
   checkKeyName(name)
   if (seed.length !== 32) throw new RangeError('Ed25519 seed must be 32 bytes')
   const publicKey = ed25519.getPublicKey(seed)
   const keyId = noteKeyId(name, publicKey)
-  const privateKey = createPrivateKey({ key: Buffer.concat([PKCS8_ED25519_PREFIX, seed]), format: 'der', type: 'pkcs8' })
+  const privateKey = ed25519PrivateKey(seed)
   return {
     name,
     keyId,
     publicKey,
     vkey: formatVkey(name, publicKey),
-    skey: `PRIVATE+KEY+${name}+${bytesToHex(keyId)}+${toBase64(concatBytes(new Uint8Array([ALG_ED25519]), seed))}`,
+    skey: formatSkey(name, keyId, ALG_ED25519, seed),
     signCheckpoint(cp: Checkpoint): string {
       const body = checkpointBody(cp)
       const signature = new Uint8Array(sign(null, utf8ToBytes(body), privateKey))
@@ -44,16 +42,7 @@ export function generateSigner(name: string): CheckpointSigner {
 }
 
 export function parseSkey(skey: string): CheckpointSigner {
-  // base64 may itself contain "+", so only the first four separators count.
-  const parts = splitPlus(skey.trim(), 5)
-  if (parts === null || parts[0] !== 'PRIVATE' || parts[1] !== 'KEY') {
-    throw new RangeError('signing key must be PRIVATE+KEY+<name>+<keyid>+<key>')
-  }
-  const raw = fromBase64(parts[4])
-  if (raw.length !== 33 || raw[0] !== ALG_ED25519) throw new RangeError('signing key is not an Ed25519 key')
-  const signer = signerFromSeed(parts[2], raw.slice(1))
-  if (bytesToHex(signer.keyId) !== parts[3]) throw new RangeError('signing key id does not match its key')
-  return signer
+  return parseSkeyWith(skey, ALG_ED25519, { what: 'signing key', typeName: 'an Ed25519 key' }, signerFromSeed)
 }
 
 /**
@@ -64,6 +53,6 @@ export function signWithCheckpointKey(signer: CheckpointSigner, msg: Uint8Array)
   const parts = splitPlus(signer.skey, 5)
   if (parts === null) throw new RangeError('signer has no usable private key')
   const seed = fromBase64(parts[4]).subarray(1)
-  const privateKey = createPrivateKey({ key: Buffer.concat([PKCS8_ED25519_PREFIX, seed]), format: 'der', type: 'pkcs8' })
+  const privateKey = ed25519PrivateKey(seed)
   return new Uint8Array(sign(null, msg, privateKey))
 }
