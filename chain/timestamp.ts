@@ -55,7 +55,7 @@ export function checkpointImprint(note: string): Uint8Array {
 }
 
 /** DER TimeStampReq: v1, SHA-256 imprint, the nonce, certReq true (the token then carries the TSA certificate). */
-export function timestampRequest(imprint: Uint8Array, nonce: Uint8Array): Uint8Array {
+export function timestampRequest(imprint: Uint8Array, nonce: Uint8Array): Uint8Array<ArrayBuffer> {
   if (imprint.length !== 32) throw new RangeError('the imprint must be a SHA-256 digest (32 bytes)')
   const req = new TimeStampReq({
     version: 1,

@@ -23,8 +23,6 @@ export interface TsaKeys {
 export interface TsaOptions {
   /** 'rsa' (2048) or 'ec' (P-256) for the TSA's signing key. */
   keyType?: 'rsa' | 'ec'
-  /** Leave out the timeStamping extended key usage (a certificate no TSA may use). */
-  noTimeStampingEku?: boolean
   /** Subject CN of the CA; two CAs with the same name and serials make look-alike TSA certificates. */
   caName?: string
 }
@@ -40,8 +38,7 @@ function keyArgs(type: 'rsa' | 'ec'): string[] {
 /** Makes a CA and a TSA certificate (serial 1) in a fresh temp dir, plus the `openssl ts` config. */
 export function makeTsaKeys(t: { teardown(fn: () => void): void }, opts: TsaOptions = {}): TsaKeys {
   const dir = tempDir(t, 'el-tsa-')
-  const ku = opts.noTimeStampingEku ? 'extendedKeyUsage = critical,serverAuth' : 'extendedKeyUsage = critical,timeStamping'
-  writeFileSync(join(dir, 'ext.cnf'), `[tsa_ext]\nbasicConstraints = critical,CA:FALSE\nkeyUsage = critical,digitalSignature\n${ku}\nsubjectKeyIdentifier = hash\n`)
+  writeFileSync(join(dir, 'ext.cnf'), `[tsa_ext]\nbasicConstraints = critical,CA:FALSE\nkeyUsage = critical,digitalSignature\nextendedKeyUsage = critical,timeStamping\nsubjectKeyIdentifier = hash\n`)
   run(['req', '-x509', ...keyArgs('ec'), '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-subj', `/CN=${opts.caName ?? 'evidence-ledger test CA'}`, '-days', '2',
     '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign'], dir)
   run(['req', ...keyArgs(opts.keyType ?? 'rsa'), '-nodes', '-keyout', 'tsa.key', '-out', 'tsa.csr', '-subj', '/CN=evidence-ledger test TSA'], dir)
@@ -55,6 +52,18 @@ export function makeTsaKeys(t: { teardown(fn: () => void): void }, opts: TsaOpti
     'tsa_name = yes', 'ess_cert_id_chain = no', 'ess_cert_id_alg = sha256', '',
   ].join('\n'))
   return { dir, caPem: readFileSync(join(dir, 'ca.pem'), 'utf8'), tsaPem: readFileSync(join(dir, 'tsa.pem'), 'utf8') }
+}
+
+/**
+ * The TSA's certificate issued again by its CA (same key, same serial, so a token's signer id
+ * names it) with other extensions, e.g. without the timeStamping key usage: openssl will not
+ * sign with such a certificate, so this is how a test gets a token whose signer lacks it.
+ */
+export function reissueTsaCert(keys: TsaKeys, extensions: string): string {
+  writeFileSync(join(keys.dir, 'other.cnf'), `[other]\n${extensions}\n`)
+  run(['x509', '-req', '-in', 'tsa.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-set_serial', '1', '-out', 'other.pem', '-days', '2',
+    '-extfile', 'other.cnf', '-extensions', 'other'], keys.dir)
+  return readFileSync(join(keys.dir, 'other.pem'), 'utf8')
 }
 
 /** One `openssl ts -reply` over files (its serial file is not safe for concurrent runs: callers queue). */
