@@ -6,10 +6,9 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import { parsePemCertificates } from '../chain/timestamp.ts'
-import { parseCheckpointNote } from '../chain/note.ts'
 import { ConfigError } from './config.ts'
 import { TimestampStore } from './timestamp-store.ts'
-import { Timestamping, type StampSource } from './timestamping.ts'
+import { Timestamping, stampSource } from './timestamping.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -51,18 +50,7 @@ async function timestampingPlugin(app: FastifyInstance, opts: TimestampingPlugin
   const trust = loadTsaCertificates(opts.tsa.certPath)
   const store = new TimestampStore(timestampsPath(opts.dataDir))
   await store.open()
-  const log = app.ledger.log
-  const witnessing = app.witnessing
-  const source: StampSource = witnessing === null
-    ? {
-      kind: 'every checkpoint',
-      latest: () => {
-        const note = log.checkpoint()
-        return { note, size: parseCheckpointNote(note).checkpoint.size }
-      },
-      subscribe: (listener) => log.onCheckpoint(() => listener()),
-    }
-    : { kind: 'witness quorum', latest: () => witnessing.witnessed(), subscribe: (listener) => witnessing.onWitnessed(listener) }
+  const source = stampSource(app.ledger.log, app.witnessing)
   const timestamping = new Timestamping({ source, store, url: opts.tsa.url, trust, logger: app.log })
   app.decorate('timestamping', timestamping)
   app.decorate('timestamps', store)

@@ -9,9 +9,11 @@
 // time, so checkpoints that land meanwhile are coalesced into the next request. A TSA that
 // fails or answers something that does not verify is retried with backoff.
 import { bytesToHex, equalBytes, utf8ToBytes } from '../chain/encoding.ts'
-import { parseNote } from '../chain/note.ts'
+import { parseCheckpointNote, parseNote } from '../chain/note.ts'
+import type { LogReader } from '../chain/reader.ts'
 import { checkpointImprint, timestampRequest, tokenFromResponse, verifyTimestampToken } from '../chain/timestamp.ts'
 import type { TimestampStore } from './timestamp-store.ts'
+import type { Witnessing } from './witnessing.ts'
 
 /** Where the checkpoints to stamp come from: the log, or the witnessing's quorum. */
 export interface StampSource {
@@ -21,6 +23,19 @@ export interface StampSource {
   latest(): { note: string; size: number } | null
   /** Called when latest() may have changed; returns the unsubscribe. */
   subscribe(listener: () => void): () => void
+}
+
+/** With a witness policy, the newest checkpoint that met the quorum; without one, the log's newest. */
+export function stampSource(log: LogReader, witnessing: Pick<Witnessing, 'witnessed' | 'onWitnessed'> | null): StampSource {
+  if (witnessing !== null) return { kind: 'witness quorum', latest: () => witnessing.witnessed(), subscribe: (listener) => witnessing.onWitnessed(listener) }
+  return {
+    kind: 'every checkpoint',
+    latest: () => {
+      const note = log.checkpoint()
+      return { note, size: parseCheckpointNote(note).checkpoint.size }
+    },
+    subscribe: (listener) => log.onCheckpoint(() => listener()),
+  }
 }
 
 export interface TimestampingStatus {
