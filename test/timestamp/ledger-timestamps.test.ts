@@ -112,6 +112,13 @@ t.test('checkpoints get tokens; bundles carry one that verify --tsa-cert checks'
   const v = await verifyTimestampToken(fromBase64(latest.token), utf8ToBytes(parseNote(latest.checkpoint).body), parsePemCertificates(L.tsa.keys.tsaPem))
   t.ok(v.ok, 'the served token verifies for its checkpoint')
   t.equal(v.ok && v.genTime.toISOString(), latest.genTime)
+  // Standard tooling agrees: openssl ts -verify, over the checkpoint's signed body, trusting the CA.
+  const od = tempDir(t, 'el-tsa-openssl-')
+  writeFileSync(join(od, 'body.txt'), latest.checkpoint.slice(0, latest.checkpoint.indexOf('\n\n') + 1))
+  writeFileSync(join(od, 'token.der'), fromBase64(latest.token))
+  writeFileSync(join(od, 'ca.pem'), L.tsa.keys.caPem)
+  const { stdout: osslOut } = await run(OPENSSL, ['ts', '-verify', '-data', 'body.txt', '-in', 'token.der', '-token_in', '-CAfile', 'ca.pem'], { cwd: od })
+  t.match(osslOut, /Verification: OK/)
   const bySize = await fetch(`${L.url}/v1/timestamps?size=3`)
   t.equal(bySize.status, 200)
   t.match(bySize.headers.get('cache-control'), /immutable/)
