@@ -88,12 +88,21 @@ export function parsePemCertificates(pem: string): Uint8Array[] {
   return out
 }
 
+// The trusted certificates are the same few objects for every token the service checks:
+// parsing one with asn1-schema costs ~0.3 ms, so each is parsed once.
+const parsedCertificates = new WeakMap<Uint8Array, Certificate>()
+
 function parseCertificate(der: Uint8Array): Certificate {
+  const cached = parsedCertificates.get(der)
+  if (cached !== undefined) return cached
+  let cert: Certificate
   try {
-    return AsnConvert.parse(der, Certificate)
+    cert = AsnConvert.parse(der, Certificate)
   } catch (e) {
     throw new Error(`not an X.509 certificate: ${(e as Error).message}`)
   }
+  parsedCertificates.set(der, cert)
+  return cert
 }
 
 export type TimestampResult =

@@ -31,7 +31,7 @@ export interface Config {
   /** WITNESS_POLICY: a tlog-policy file naming the witnesses to ask and the quorum (docs/witness.md). */
   witnessPolicy?: string
   /** TSA_URL + TSA_CERT: an RFC 3161 time-stamping authority that dates checkpoints (docs/timestamps.md). */
-  tsa?: { url: string; certPath: string }
+  tsa?: { url: string; certPath: string; intervalMs: number }
   /** Who issues 存证证明 and where the public pages are (docs/certificate.md). */
   certificate: {
     operator: string
@@ -110,7 +110,15 @@ function tsaVars(env: NodeJS.ProcessEnv): { tsa?: Config['tsa'] } {
     throw new ConfigError(`TSA_URL is not a URL: ${url}`)
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new ConfigError('TSA_URL must be an http(s) URL')
-  return { tsa: { url: parsed.href, certPath: resolve(cert) } }
+  return { tsa: { url: parsed.href, certPath: resolve(cert), intervalMs: Math.round(decimalSecondsVar(env, 'TSA_INTERVAL', 1) * 1000) } }
+}
+
+/** Seconds with an optional fraction ("1", "0.5", "0"). */
+function decimalSecondsVar(env: NodeJS.ProcessEnv, name: string, dflt: number): number {
+  const raw = env[name]
+  if (raw === undefined || raw === '') return dflt
+  if (!/^[0-9]{1,6}(\.[0-9]{1,3})?$/.test(raw)) throw new ConfigError(`${name} must be a number of seconds like 1 or 0.5, got "${raw}"`)
+  return Number(raw)
 }
 
 /** Seconds, or a number with s, m, h or d ("30d"), as the CLI's --ttl takes it. */

@@ -19,7 +19,7 @@ declare module 'fastify' {
 
 export interface TimestampingPluginOptions {
   dataDir: string
-  tsa?: { url: string; certPath: string }
+  tsa?: { url: string; certPath: string; intervalMs: number }
 }
 
 export function loadTsaCertificates(path: string): Uint8Array[] {
@@ -51,7 +51,7 @@ async function timestampingPlugin(app: FastifyInstance, opts: TimestampingPlugin
   const store = new TimestampStore(timestampsPath(opts.dataDir))
   await store.open()
   const source = stampSource(app.ledger.log, app.witnessing)
-  const timestamping = new Timestamping({ source, store, url: opts.tsa.url, trust, logger: app.log })
+  const timestamping = new Timestamping({ source, store, url: opts.tsa.url, trust, logger: app.log, minIntervalMs: opts.tsa.intervalMs })
   app.decorate('timestamping', timestamping)
   app.decorate('timestamps', store)
   app.addHook('onReady', async () => timestamping.start())

@@ -64,6 +64,8 @@ export interface TimestampingOptions {
   trust: Uint8Array[]
   logger: Logger
   timeoutMs?: number
+  /** Least time between two requests (TSA_INTERVAL): checkpoints in between are coalesced. */
+  minIntervalMs?: number
   backoffMs?: number
   maxBackoffMs?: number
   fetch?: typeof fetch
@@ -75,6 +77,7 @@ export class Timestamping {
   #genTime: string | null = null
   #failures = 0
   #retryAt = 0
+  #lastRequestAt = -Infinity
   #lastError: string | null = null
   #running: Promise<void> | null = null
   #dirty = false
@@ -85,7 +88,7 @@ export class Timestamping {
   readonly counts = new Map<string, number>()
 
   constructor(opts: TimestampingOptions) {
-    this.#o = { timeoutMs: 10_000, backoffMs: 500, maxBackoffMs: 60_000, fetch, ...opts }
+    this.#o = { timeoutMs: 10_000, minIntervalMs: 0, backoffMs: 500, maxBackoffMs: 60_000, fetch, ...opts }
   }
 
   /** Reads the newest stored token (a restart resumes after it) and starts following the source. */
@@ -132,10 +135,12 @@ export class Timestamping {
       this.#dirty = false
       const target = this.#target()
       if (target === null) continue
-      if (Date.now() < this.#retryAt) {
-        this.#scheduleRetry()
+      const notBefore = Math.max(this.#retryAt, this.#lastRequestAt + this.#o.minIntervalMs)
+      if (Date.now() < notBefore) {
+        this.#wakeAt(notBefore)
         return
       }
+      this.#lastRequestAt = Date.now()
       try {
         await this.#stamp(target)
         this.#count('granted')
@@ -156,9 +161,10 @@ export class Timestamping {
     }
   }
 
-  #scheduleRetry(): void {
+  /** Backing off, or too soon after the last request: look again then, even if no new checkpoint comes. */
+  #wakeAt(at: number): void {
     if (this.#timer || this.#closed) return
-    this.#timer = setTimeout(() => { this.#timer = null; this.kick() }, Math.max(0, this.#retryAt - Date.now()))
+    this.#timer = setTimeout(() => { this.#timer = null; this.kick() }, Math.max(0, at - Date.now()))
     this.#timer.unref()
   }
 

@@ -15,7 +15,10 @@ t.test('TSA_URL and TSA_CERT are checked at start', async (t) => {
   t.throws(() => loadConfig({ TSA_CERT: '/x.pem' }), ConfigError)
   t.throws(() => loadConfig({ TSA_URL: 'not a url', TSA_CERT: '/x.pem' }), /TSA_URL is not a URL: not a url/)
   t.throws(() => loadConfig({ TSA_URL: 'ftp://tsa.example/', TSA_CERT: '/x.pem' }), /TSA_URL must be an http\(s\) URL/)
-  t.same(loadConfig({ TSA_URL: 'https://tsa.example/ts', TSA_CERT: '/etc/tsa.pem' }).tsa, { url: 'https://tsa.example/ts', certPath: '/etc/tsa.pem' })
+  t.same(loadConfig({ TSA_URL: 'https://tsa.example/ts', TSA_CERT: '/etc/tsa.pem' }).tsa, { url: 'https://tsa.example/ts', certPath: '/etc/tsa.pem', intervalMs: 1000 })
+  t.equal(loadConfig({ TSA_URL: 'https://tsa.example/ts', TSA_CERT: '/etc/tsa.pem', TSA_INTERVAL: '0.25' }).tsa?.intervalMs, 250)
+  t.equal(loadConfig({ TSA_URL: 'https://tsa.example/ts', TSA_CERT: '/etc/tsa.pem', TSA_INTERVAL: '0' }).tsa?.intervalMs, 0)
+  t.throws(() => loadConfig({ TSA_URL: 'https://tsa.example/ts', TSA_CERT: '/etc/tsa.pem', TSA_INTERVAL: '1m' }), /TSA_INTERVAL must be a number of seconds like 1 or 0.5, got "1m"/)
 
   const dir = tempDir(t)
   const notPem = join(dir, 'not.pem')

@@ -139,3 +139,18 @@ t.test('one request in flight; checkpoints that land meanwhile are coalesced int
   t.equal((await store.covering(0, 10))?.size, 1)
   t.equal(await store.covering(4, 9), undefined, 'none within a smaller bundle checkpoint')
 })
+
+t.test('TSA_INTERVAL: no second request before the interval, the newest checkpoint waits for it', async (t) => {
+  const { log, store } = await setup(t)
+  const tsa = await startTsa(t)
+  const stamping = new Timestamping({ source: stampSource(log, null), store, url: tsa.url, trust: parsePemCertificates(tsa.keys.tsaPem), logger: quiet, minIntervalMs: 3_600_000 })
+  t.teardown(() => stamping.close())
+  await stamping.start()
+  await log.append([request(0)])
+  await until('the first token', () => stamping.status().stampedSize === 1)
+  for (let i = 1; i < 5; i++) await log.append([request(i)])
+  // Give the loop every chance to (wrongly) send: it is woken by each checkpoint.
+  await new Promise((r) => setTimeout(r, 300))
+  t.equal(tsa.answered, 1, 'one request within the interval')
+  t.same([stamping.status().stampedSize, stamping.status().pendingSize], [1, 5], 'size 5 is pending, not lost')
+})
