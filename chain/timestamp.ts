@@ -231,6 +231,11 @@ function namesCertificate(si: SignerInfo, cert: Certificate): boolean {
   return equalBytes(new Uint8Array(ski.buffer), new Uint8Array(mine.buffer))
 }
 
+/** Whether a TSTInfo's nonce is the one sent: both as unsigned big-endian integers (leading zeros do not count). */
+export function sameNonce(sent: Uint8Array, returned: Uint8Array | null): boolean {
+  return returned !== null && equalBytes(stripZeros(sent), stripZeros(returned))
+}
+
 function stripZeros(b: Uint8Array): Uint8Array {
   let i = 0
   while (i < b.length - 1 && b[i] === 0) i++

@@ -8,10 +8,10 @@
 // candidate exists, and one background loop stamps the newest candidate, one request at a
 // time, so checkpoints that land meanwhile are coalesced into the next request. A TSA that
 // fails or answers something that does not verify is retried with backoff.
-import { bytesToHex, equalBytes, utf8ToBytes } from '../chain/encoding.ts'
+import { bytesToHex, utf8ToBytes } from '../chain/encoding.ts'
 import { parseCheckpointNote, parseNote } from '../chain/note.ts'
 import type { LogReader } from '../chain/reader.ts'
-import { checkpointImprint, timestampRequest, tokenFromResponse, verifyTimestampToken } from '../chain/timestamp.ts'
+import { checkpointImprint, sameNonce, timestampRequest, tokenFromResponse, verifyTimestampToken } from '../chain/timestamp.ts'
 import type { TimestampStore } from './timestamp-store.ts'
 import type { Witnessing } from './witnessing.ts'
 
@@ -185,17 +185,11 @@ export class Timestamping {
     // Kept only if a court could verify it with TSA_CERT: a token we cannot check is no evidence.
     const v = await verifyTimestampToken(r.token, utf8ToBytes(parseNote(target.note).body), this.#o.trust)
     if (!v.ok) throw new Error(`its token does not verify with TSA_CERT: ${v.reason}`)
-    if (v.nonce === null || !equalBytes(v.nonce, stripZeros(nonce))) {
+    if (!sameNonce(nonce, v.nonce)) {
       throw new Error(`its token carries nonce ${v.nonce ? bytesToHex(v.nonce) : 'none'}, not the request's ${bytesToHex(nonce)} (a replayed or misrouted answer)`)
     }
     await this.#o.store.put({ size: target.size, checkpoint: target.note, token: r.token, genTime: v.genTime.toISOString() })
     this.#stampedSize = target.size
     this.#genTime = v.genTime.toISOString()
   }
-}
-
-function stripZeros(b: Uint8Array): Uint8Array {
-  let i = 0
-  while (i < b.length - 1 && b[i] === 0) i++
-  return b.subarray(i)
 }
