@@ -44,6 +44,19 @@ async function metricsPlugin(app: FastifyInstance, opts: MetricsOptions): Promis
       }
     },
   })
+  // RFC 3161 time-stamping (TSA_URL), likewise.
+  new Gauge({
+    name: 'ledger_timestamped_tree_size', help: 'Size of the newest checkpoint with an RFC 3161 token (-1: none yet, or no TSA_URL)', registers: [registry],
+    collect() { this.set(app.timestamping?.status().stampedSize ?? -1) },
+  })
+  new Gauge({
+    name: 'ledger_tsa_consecutive_failures', help: 'TSA requests failed in a row (0 once it answers again)', registers: [registry],
+    collect() { this.set(app.timestamping?.status().consecutiveFailures ?? 0) },
+  })
+  new Gauge({
+    name: 'ledger_tsa_requests', help: 'RFC 3161 requests by result (granted, failed) since start', labelNames: ['result'], registers: [registry],
+    collect() { for (const [result, n] of app.timestamping?.counts ?? []) this.set({ result }, n) },
+  })
   const requests = new Counter({ name: 'http_requests_total', help: 'HTTP requests', labelNames: ['route', 'status'], registers: [registry] })
 
   log.onBlock = (s) => {

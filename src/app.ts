@@ -24,7 +24,9 @@ import publicEntryRoutes from './routes/public-entry.ts'
 import authorizationRoutes from './routes/authorizations.ts'
 import erasureRoutes from './routes/erasure.ts'
 import witnessing from './witnessing-plugin.ts'
+import timestamping from './timestamping-plugin.ts'
 import tlogRoutes from './routes/tlog.ts'
+import timestampRoutes from './routes/timestamps.ts'
 import exportRoutes from './routes/export.ts'
 import verifyPageRoutes from './routes/verify-page.ts'
 
@@ -70,12 +72,14 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   })
   await app.register(ledger, { storePath: storePath(config.dataDir), databaseUrl: config.databaseUrl, origin: config.origin, keys })
   await app.register(witnessing, { policyPath: config.witnessPolicy })
+  await app.register(timestamping, { dataDir: config.dataDir, tsa: config.tsa })
   await app.register(security, { rateLimit: config.rateLimit })
   await app.register(docs)
   await app.register(metrics, { log: app.ledger.log, visibility: config.metrics })
   await app.register(healthRoutes)
   await app.register(proofRoutes)
   await app.register(tlogRoutes)
+  await app.register(timestampRoutes)
   await app.register(recordRoutes)
   await app.register(subjectRoutes)
   await app.register(browseRoutes)

@@ -65,10 +65,11 @@ program.command('verify')
   .requiredOption('--key <vkey>', 'ledger verifier key (name+keyid+key) or a file containing it')
   .option('--policy <file>', 'tlog-policy file: check each witness cosignature and the quorum (without it only the operator vouches)')
   .option('--leaf <hex>', 'leaf hash of the entry, for a tlog-proof file')
+  .option('--tsa-cert <file>', 'PEM certificate of the RFC 3161 time-stamping authority (or its CA): check the bundle\'s time-stamp token')
   .option('--json', 'machine-readable output')
-  .action(async (file: string, o: { key: string; json?: boolean; policy?: string; leaf?: string }) => {
+  .action(async (file: string, o: { key: string; json?: boolean; policy?: string; leaf?: string; tsaCert?: string }) => {
     const { runVerify } = await import('./commands/verify.ts')
-    process.exitCode = runVerify(file, o)
+    process.exitCode = await runVerify(file, o)
   })
 
 program.command('audit')

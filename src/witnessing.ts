@@ -83,6 +83,7 @@ export class Witnessing {
   #timer: NodeJS.Timeout | null = null
   #closed = false
   #unsubscribe: () => void
+  readonly #witnessedListeners = new Set<() => void>()
   /** Outcomes of add-checkpoint calls, by witness and result (for /metrics). */
   readonly counts = new Map<string, number>()
 
@@ -238,6 +239,14 @@ export class Witnessing {
 
   #checkQuorum(g: Gathered): void {
     if (this.#witnessed !== null && this.#witnessed.size >= g.size && this.#witnessed !== g) return
-    if (quorumSatisfied(this.policy, new Set(g.lines.keys()))) this.#witnessed = g
+    if (!quorumSatisfied(this.policy, new Set(g.lines.keys()))) return
+    this.#witnessed = g
+    for (const listener of this.#witnessedListeners) listener()
+  }
+
+  /** Called whenever a checkpoint meets the quorum (RFC 3161 stamping follows the witnessed checkpoint); returns the unsubscribe. */
+  onWitnessed(listener: () => void): () => void {
+    this.#witnessedListeners.add(listener)
+    return () => this.#witnessedListeners.delete(listener)
   }
 }

@@ -23,7 +23,7 @@ const evidenceRoutes: FastifyPluginAsyncTypebox<{ certificate: Config['certifica
   }, async (request, reply) => {
     const { kind, id } = request.params
     const notFound = () => new ProblemError('not-found', `${kind} ${id} is not on the ledger`)
-    const bundle = await buildBundle(app.ledger, kind, id, addressedOwner(request.principal!, request.query.submitter, notFound))
+    const bundle = await buildBundle(app.ledger, kind, id, addressedOwner(request.principal!, request.query.submitter, notFound), { timestamps: app.timestamps })
     if (!bundle) throw notFound()
     reply.header('content-disposition', `attachment; filename="evidence-${kind}-${fileSafe(id)}.json"`)
     return bundle
@@ -42,7 +42,7 @@ const evidenceRoutes: FastifyPluginAsyncTypebox<{ certificate: Config['certifica
   }, async (request, reply) => {
     const { kind, id } = request.params
     const notFound = () => new ProblemError('not-found', `${kind} ${id} is not on the ledger`)
-    const bundle = await buildBundle(app.ledger, kind, id, addressedOwner(request.principal!, request.query.submitter, notFound))
+    const bundle = await buildBundle(app.ledger, kind, id, addressedOwner(request.principal!, request.query.submitter, notFound), { timestamps: app.timestamps })
     if (!bundle) throw notFound()
     // The service verifies its own bundle before certifying it: certificateFields refuses
     // (CertificateRefusedError, a 500) rather than print a failed or partial verification.

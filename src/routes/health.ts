@@ -23,6 +23,13 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
               consecutiveFailures: Type.Integer(),
             })),
           })),
+          // Informational too: a TSA being down never stops appends; the stamping catches up.
+          timestamping: Type.Optional(Type.Object({
+            url: Type.String(), stamps: Type.String(),
+            stampedSize: Type.Union([Type.Integer(), Type.Null()]), genTime: Type.Union([Type.String(), Type.Null()]),
+            pendingSize: Type.Union([Type.Integer(), Type.Null()]),
+            lastError: Type.Union([Type.String(), Type.Null()]), consecutiveFailures: Type.Integer(),
+          })),
         }),
       },
     },
@@ -30,7 +37,8 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (app.isClosing()) return sendProblemReply(reply, request, 'unavailable', 'shutting down')
     if (!app.ledgerReady()) return sendProblemReply(reply, request, 'unavailable', 'the database is unreachable')
     const w = app.witnessing?.status()
-    return { status: 'ready', treeSize: app.ledger.log.size, height: app.ledger.log.height, ...(w ? { witnessing: w } : {}) }
+    const ts = app.timestamping?.status()
+    return { status: 'ready', treeSize: app.ledger.log.size, height: app.ledger.log.height, ...(w ? { witnessing: w } : {}), ...(ts ? { timestamping: ts } : {}) }
   })
 }
 
