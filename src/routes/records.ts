@@ -25,6 +25,7 @@ const recordRoutes: FastifyPluginAsyncTypebox = async (app) => {
     validatorCompiler: passBody,
     schema: {
       summary: 'Notarize one record (or a hash-only commitment)',
+      description: 'Role submitter. Send `{"kind", "record"}` for one of the four record kinds, or `{"kind", "id", "subject", "commitment"}` to notarize only a commitment (the record never leaves your systems). The examples tell one story: notarize the data authorization first, then the revocation finds it. Answers `201` with a receipt that verifies offline once the entry\'s block is durable; `200` with the original receipt when the same record was already notarized (a safe retry); `409` when your kind and id exist with different content. A refused body is a `400` problem listing every bad field (`errors`).',
       tags: ['records'],
       security: [{ bearer: [] }],
       body: unchecked(RecordBody),
@@ -47,11 +48,12 @@ const recordRoutes: FastifyPluginAsyncTypebox = async (app) => {
     serializerCompiler: () => (data) => JSON.stringify(data),
     schema: {
       summary: `Notarize up to ${MAX_BATCH} records in one block; per-item results in request order`,
+      description: 'Role submitter. `{"records": [...]}` with 1 to 1000 bodies, each exactly as for POST /v1/records. All new entries are written in one block; the answer is `200` with one result per item, in request order: `{status, receipt}` or `{status, problem}`. A bad item gets its own problem and does not stop the others. `?receipts=compact` (or `Prefer: receipts=compact`) answers in the compact form, with shared values and proof hashes said once.',
       tags: ['records'],
       security: [{ bearer: [] }],
       body: unchecked(BatchBody),
       querystring: Type.Object({
-        receipts: Type.Optional(Type.Literal('compact', { description: 'answer in the compact form (docs/api.md); the same as the header Prefer: receipts=compact' })),
+        receipts: Type.Optional(Type.Literal('compact', { description: 'answer in the compact form (docs/api.md); the same as the header Prefer: receipts=compact', examples: ['compact'] })),
       }, { additionalProperties: false }),
       response: {
         200: Type.Union([
@@ -93,7 +95,8 @@ const recordRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/v1/records/:kind/:id', {
     config: { roles: READ_ROLES },
     schema: {
-      summary: 'Statement and receipt of one record (?submitter= whose: ids are unique per submitter); the payload only for court and admin',
+      summary: 'Statement and receipt of one record; the record itself only for court and admin',
+      description: 'Roles auditor, court, admin. The entry of this kind and id: its statement, its receipt (with an inclusion proof to the current checkpoint), whether its payload was erased, and for court and admin the record and salt (`payload`). Ids are unique per submitter: name whose record with `?submitter=` (needed when several submitters used the id: `409` lists them). `404` when there is none.',
       tags: ['records'],
       security: [{ bearer: [] }],
       params: EntryParams,
