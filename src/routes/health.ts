@@ -5,7 +5,7 @@ import { sendProblemReply } from '../../plugins/errors.ts'
 const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/healthz', {
     schema: {
-      summary: 'Liveness', tags: ['health'],
+      summary: 'Liveness: the process is up', tags: ['health'],
       description: 'No login. `{"status": "ok"}` while the process runs.',
       response: { 200: Type.Object({ status: Type.String() }) },
     },

@@ -31,15 +31,16 @@ export const HashOnlyBody = Type.Object({
   commitment: Commitment,
 }, { ...strict, title: 'hash-only (the record never leaves the client)', examples: [hashOnlyExample] })
 
-// Named for OpenAPI (`x-examples` becomes the media type's examples): /docs offers one per
-// kind, in the order that tells the story (the revocation needs its authorization first).
+export const RecordBody = Type.Union([...CLIENT_KINDS.map(recordBody), HashOnlyBody])
+
+// Named, for the POST /v1/records body (`x-examples` becomes the media type's examples):
+// /docs offers one per kind, in the order that tells the story (the revocation needs its
+// authorization first).
 const EXAMPLE_ORDER: ClientKind[] = ['data-authorization', 'financing-application', 'evidence', 'authorization-revocation']
-export const RecordBody = Type.Union([...CLIENT_KINDS.map(recordBody), HashOnlyBody], {
-  'x-examples': {
-    ...Object.fromEntries(EXAMPLE_ORDER.map((k) => [k, { summary: RECORD_KINDS[k].labels.kind, value: exampleBody(k) }])),
-    'hash-only': { summary: 'Hash-only evidence: only the commitment leaves the client', value: hashOnlyExample },
-  },
-})
+export const RECORD_BODY_EXAMPLES = {
+  ...Object.fromEntries(EXAMPLE_ORDER.map((k) => [k, { summary: RECORD_KINDS[k].labels.kind, value: exampleBody(k) }])),
+  'hash-only': { summary: 'Hash-only evidence: only the commitment leaves the client', value: hashOnlyExample },
+}
 
 export const MAX_BATCH = 1000
 const batchExample = {
