@@ -11,7 +11,7 @@ import { CLIENT_KINDS, isValidUscc, type ClientKind } from '../chain/statement.t
 import { fieldIssue, issuesFromTypebox, type FieldIssue, type RequestPart } from '../plugins/validation-problems.ts'
 import { RECORD_KINDS, subjectPath } from './kinds/index.ts'
 import type { RecordKind } from './kinds/kind.ts'
-import { ClientKindSchema } from './schemas/fields.ts'
+import { ClientKindSchema, Rfc3339, Uscc } from './schemas/fields.ts'
 import { HashOnlyBody, RECORD_SCHEMAS } from './schemas/records.ts'
 
 export type ParsedBody =
@@ -43,9 +43,9 @@ export function validateRecordBody(input: unknown): BodyCheck {
       // Also the rules JSON Schema cannot state, for the fields whose shape was right.
       const issues = issuesFromTypebox(checker.Errors(record), 'body', '/record')
       const flagged = new Set(issues.map((i) => i.pointer))
-      return fail([...issues, ...semanticIssues(kind, record).filter((i) => !flagged.has(i.pointer))])
+      return fail([...issues, ...semanticIssues(kind, record, false).filter((i) => !flagged.has(i.pointer))])
     }
-    const semantic = semanticIssues(kind, record)
+    const semantic = semanticIssues(kind, record, true)
     if (semantic.length === 0) {
       const spec: RecordKind = RECORD_KINDS[kind]
       const broken = spec.rule?.(record)
@@ -76,7 +76,9 @@ export function textIssue(part: RequestPart, pointer: string, why: string): Fiel
 const usccIssue = (pointer: string) =>
   fieldIssue('body', pointer, 'has a wrong check character: the 18th character of a USCC is computed from the first 17 (GB 32100-2015); check for a typing error')
 
-const isUsccShaped = (v: unknown): v is string => typeof v === 'string' && /^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$/.test(v)
+const USCC_SHAPE = new RegExp(Uscc.pattern!)
+const RFC3339_SHAPE = new RegExp(Rfc3339.pattern!)
+const isUsccShaped = (v: unknown): v is string => typeof v === 'string' && USCC_SHAPE.test(v)
 
 /** An RFC 3339 text that also names a real moment (no 30 February, no 24:00). */
 export function isRealTime(s: string): boolean {
@@ -88,35 +90,49 @@ export function isRealTime(s: string): boolean {
     h < 24 && mi < 60 && se < 60 && Number.isFinite(Date.parse(s))
 }
 
-// Type-guarded: also runs on a record that failed its schema, for the fields that are well-shaped.
-function semanticIssues(kind: ClientKind, r: Record<string, unknown>): FieldIssue[] {
+// Where each kind's subject USCC sits in its record, as path segments (null: from the entry it amends).
+const SUBJECT_SEGMENTS = Object.fromEntries(CLIENT_KINDS.map((k) => [k, subjectPath(k)?.split('.').slice(1) ?? null])) as Record<ClientKind, string[] | null>
+
+/**
+ * The rules a schema cannot state. `shaped`: the record passed its schema, so its fields
+ * are there and well-formed (the hot path checks nothing twice); otherwise each field is
+ * checked only if it has the right shape, and a wrong shape is left to the schema's issue.
+ */
+function semanticIssues(kind: ClientKind, r: Record<string, unknown>, shaped: boolean): FieldIssue[] {
   const issues: FieldIssue[] = []
   if (typeof r !== 'object' || r === null) return issues
   const spec: RecordKind = RECORD_KINDS[kind]
   for (const f of spec.timeFields) {
     const v = r[f]
-    if (typeof v === 'string' && /^[0-9]{4}-/.test(v) && !isRealTime(v)) issues.push(fieldIssue('body', `/record/${f}`, `must be a real moment: ${v} does not exist on the calendar or clock`))
+    if ((shaped || (typeof v === 'string' && RFC3339_SHAPE.test(v))) && !isRealTime(v as string)) {
+      issues.push(fieldIssue('body', `/record/${f}`, `must be a real moment: ${String(v)} does not exist on the calendar or clock`))
+    }
   }
-  const path = subjectPath(kind)
-  if (path !== null) {
-    const segments = path.split('.').slice(1)
+  const segments = SUBJECT_SEGMENTS[kind]
+  if (segments !== null) {
     let v: unknown = r
     for (const k of segments) v = typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[k] : undefined
-    if (isUsccShaped(v) && !isValidUscc(v)) issues.push(usccIssue(`/record/${segments.join('/')}`))
+    if ((shaped || isUsccShaped(v)) && !isValidUscc(v)) issues.push(usccIssue(`/record/${segments.join('/')}`))
   }
   return issues
 }
 
-/** The first string (or key) a person could be misled by (chain/text-rules.ts), as an issue. */
-function findBadText(v: unknown, pointer = '', depth = 0): FieldIssue | null {
+/**
+ * The first string (or key) a person could be misled by (chain/text-rules.ts), as an issue.
+ * The path is kept as segments and made a pointer only for the one refused value: valid
+ * bodies, the hot path, build no strings.
+ */
+function findBadText(v: unknown, path: (string | number)[] = [], depth = 0): FieldIssue | null {
   if (depth > 8) return null // schemas bound depth; deeper values fail validation anyway
   if (typeof v === 'string') {
     const why = unsafeTextReason(v)
-    return why ? textIssue('body', pointer, why) : null
+    return why ? textIssue('body', pointerOf(path), why) : null
   }
   if (Array.isArray(v)) {
     for (let i = 0; i < v.length && i < 1000; i++) {
-      const bad = findBadText(v[i], `${pointer}/${i}`, depth + 1)
+      path.push(i)
+      const bad = findBadText(v[i], path, depth + 1)
+      path.pop()
       if (bad) return bad
     }
     return null
@@ -124,10 +140,14 @@ function findBadText(v: unknown, pointer = '', depth = 0): FieldIssue | null {
   if (typeof v === 'object' && v !== null) {
     for (const [k, x] of Object.entries(v)) {
       const why = unsafeTextReason(k)
-      if (why) return fieldIssue('body', pointer, `has a field name that is refused: ${why}; ${TEXT_RULE}`)
-      const bad = findBadText(x, `${pointer}/${k.replaceAll('~', '~0').replaceAll('/', '~1')}`, depth + 1)
+      if (why) return fieldIssue('body', pointerOf(path), `has a field name that is refused: ${why}; ${TEXT_RULE}`)
+      path.push(k)
+      const bad = findBadText(x, path, depth + 1)
+      path.pop()
       if (bad) return bad
     }
   }
   return null
 }
+
+const pointerOf = (path: (string | number)[]) => path.map((s) => `/${String(s).replaceAll('~', '~0').replaceAll('/', '~1')}`).join('')
