@@ -71,6 +71,7 @@ async function metricsPlugin(app: FastifyInstance, opts: MetricsOptions): Promis
     config: opts.visibility === 'private' ? { roles: ['auditor', 'admin'] as const } : {},
     schema: {
       summary: 'Prometheus metrics: appends by outcome, block sizes, commit latency, tree size', tags: ['health'],
+      description: 'Prometheus text. Public in dev mode; with METRICS=private (the default with AUTH_JWKS_URL) it needs an auditor or admin token.',
       response: { 200: { description: 'Prometheus text exposition format', content: { 'text/plain': { schema: { type: 'string' } } } } },
     },
   }, async (_req, reply) => {

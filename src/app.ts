@@ -5,6 +5,7 @@ import { storePath, type Config } from './config.ts'
 import { loadCheckpointKeys, loadTokenKey } from './keys.ts'
 import { makeOwnerOnlyDir } from './make-dirs.ts'
 import errors, { answerClientError, sendProblemReply } from '../plugins/errors.ts'
+import { AJV_OPTIONS } from '../plugins/validation-problems.ts'
 import clientGuard from '../plugins/client-guard.ts'
 import bodyEncoding from '../plugins/body-encoding.ts'
 import jsonBody from '../plugins/json-body.ts'
@@ -42,8 +43,9 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   const app = Fastify({
     logger: opts.logger ?? false,
     bodyLimit: config.bodyLimit,
-    // Fastify's default strips unknown fields silently; we reject them instead.
-    ajv: { customOptions: { removeAdditional: false, allErrors: false } },
+    // Fastify's default strips unknown fields silently; we reject them instead, and list
+    // every bad parameter with words a person can act on (plugins/validation-problems.ts).
+    ajv: { customOptions: AJV_OPTIONS },
     // plugins/shutdown.ts answers during the drain with a 503 problem+json instead.
     return503OnClosing: false,
     // Router-level errors (a malformed %-escape in the path) never reach setErrorHandler.

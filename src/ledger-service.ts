@@ -8,6 +8,7 @@ import type { AppendRequest, Log } from '../chain/log.ts'
 import { openPayload, sealRecord, type StoredPayload } from '../chain/payload.ts'
 import type { Receipt } from '../chain/verify.ts'
 import { ProblemError, type ProblemBody } from '../plugins/problems.ts'
+import { fieldIssue, validationProblem } from '../plugins/validation-problems.ts'
 import { amendedKind, partyField, recordId, recordSubject } from './kinds/index.ts'
 import { validateRecordBody } from './record-validation.ts'
 import { authorizationStatus, type ConsentAnswer, type ConsentQuery, type ConsentTerms } from '../chain/consent.ts'
@@ -97,7 +98,7 @@ export class LedgerService {
 
   async #prepare(input: unknown, submitter: string): Promise<AppendRequest> {
     const check = validateRecordBody(input)
-    if (!check.ok) throw new ProblemError('validation', check.detail)
+    if (!check.ok) throw validationProblem(check.issues)
     const body = check.body
     const id = body.mode === 'record' ? recordId(body.kind, body.record) : body.id
     let subject = body.mode === 'record' ? recordSubject(body.kind, body.record) : body.subject
@@ -109,7 +110,7 @@ export class LedgerService {
       const target = await this.findEntry(amends, id, submitter)
       if (!target) throw new ProblemError('not-found', `${amends} ${id} is not on the ledger`)
       if (subject !== null && subject !== target.statement.subject) {
-        throw new ProblemError('validation', `subject must be ${target.statement.subject}, the ${partyField(amends) ?? 'subject'} of ${id}`)
+        throw validationProblem([fieldIssue('body', '/subject', `must be ${target.statement.subject}, the ${partyField(amends) ?? 'subject'} of ${id}`)])
       }
       subject = target.statement.subject
       refs.push({ index: target.index, leafHash: target.leafHash })

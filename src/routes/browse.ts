@@ -7,7 +7,8 @@ import { isHash } from '../../chain/encoding.ts'
 import { isValidUscc } from '../../chain/statement.ts'
 import { ProblemError } from '../../plugins/problems.ts'
 import { KindSchema } from '../schemas/fields.ts'
-import { DecimalInteger } from '../schemas/params.ts'
+import { DecimalIntegerExample } from '../schemas/params.ts'
+import { EXAMPLE_USCC } from '../kinds/example-enterprise.ts'
 import { BlockHeaderSchema, StatementSchema, problemResponses } from '../schemas/responses.ts'
 import { READ_ROLES } from './roles.ts'
 import type { Kind } from '../../chain/statement.ts'
@@ -32,9 +33,13 @@ const browseRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { roles: READ_ROLES },
     schema: {
       summary: 'Blocks, newest first; page with ?before=<height>',
+      description: `Roles auditor, court, admin. Block headers with their hashes, newest first. \`limit\` 1 to ${MAX_PAGE} (default 20); pass \`nextBefore\` as \`before\` for the next page (\`null\`: no more).`,
       tags: ['audit'],
       security: [{ bearer: [] }],
-      querystring: Type.Object({ before: Type.Optional(DecimalInteger), limit: Type.Optional(DecimalInteger) }, { additionalProperties: false }),
+      querystring: Type.Object({
+        before: Type.Optional(DecimalIntegerExample(10, 'only blocks below this height')),
+        limit: Type.Optional(DecimalIntegerExample(20, `1 to ${MAX_PAGE}, default 20`)),
+      }, { additionalProperties: false }),
       response: {
         200: Type.Object({ blocks: Type.Array(BlockSummary), nextBefore: Type.Union([Type.Integer(), Type.Null()]) }),
         ...problemResponses,
@@ -56,10 +61,13 @@ const browseRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { roles: READ_ROLES },
     schema: {
       summary: 'Entries in log order; page with ?after=<index>, filter with ?kind=',
+      description: `Roles auditor, court, admin. Statements in log order with their leaf hashes and block heights. \`limit\` 1 to ${MAX_PAGE} (default 50); pass \`nextAfter\` as \`after\` for the next page. A page reads at most ${MAX_SCAN} entries, so a rare \`kind\` may give a short page with a \`nextAfter\`.`,
       tags: ['audit'],
       security: [{ bearer: [] }],
       querystring: Type.Object({
-        after: Type.Optional(DecimalInteger), limit: Type.Optional(DecimalInteger), kind: Type.Optional(KindSchema),
+        after: Type.Optional(DecimalIntegerExample(0, 'only entries after this index')),
+        limit: Type.Optional(DecimalIntegerExample(50, `1 to ${MAX_PAGE}, default 50`)),
+        kind: Type.Optional(KindSchema),
       }, { additionalProperties: false }),
       response: {
         200: Type.Object({ entries: Type.Array(EntrySummary), nextAfter: Type.Union([Type.Integer(), Type.Null()]) }),
@@ -85,9 +93,10 @@ const browseRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { roles: READ_ROLES },
     schema: {
       summary: 'One search box: an entry index, a leaf hash, kind:id, or a USCC',
+      description: 'Roles auditor, court, admin. `q` is read as an entry index (digits), a leaf hash (64 hex, `sha256:` allowed), a USCC (its first 20 entries) or `kind:id` (every submitter\'s entry of it); `matched` says which, `nothing` when none.',
       tags: ['audit'],
       security: [{ bearer: [] }],
-      querystring: Type.Object({ q: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false }),
+      querystring: Type.Object({ q: Type.String({ minLength: 1, maxLength: 200, examples: [EXAMPLE_USCC] }) }, { additionalProperties: false }),
       response: {
         200: Type.Object({
           q: Type.String(),
@@ -128,6 +137,7 @@ const browseRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { roles: READ_ROLES },
     schema: {
       summary: 'The log at a glance: size, height, last block, and recent entries per minute and per kind',
+      description: 'Roles auditor, court, admin. Tree size, height and the last block\'s time, and for the last hour the entries and blocks written, per minute and per kind (`complete: false` when the hour held more than one request reads).',
       tags: ['audit'],
       security: [{ bearer: [] }],
       response: {

@@ -13,7 +13,8 @@ const evidenceRoutes: FastifyPluginAsyncTypebox<{ certificate: Config['certifica
   app.get('/v1/evidence/:kind/:id', {
     config: { roles: EVIDENCE_ROLES },
     schema: {
-      summary: 'Evidence bundle v2 (docs/formats.md): verify offline with `evidence-ledger verify` or the /verify page',
+      summary: 'Evidence bundle v2 of one record: verify offline with `evidence-ledger verify` or the /verify page',
+      description: 'Roles court, admin. One JSON file that proves the record on its own: the statement, the record and salt (unless hash-only or erased), the inclusion proof, the block and its checkpoint, a consistency proof to the newest checkpoint, related entries (its revocation, its redaction) and, for a data authorization, its consent status now. Signed claims; verify it trusting only the ledger\'s public key (GET /v1/keys). `?submitter=` names whose record.',
       tags: ['evidence'],
       security: [{ bearer: [] }],
       params: EntryParams,
@@ -32,7 +33,8 @@ const evidenceRoutes: FastifyPluginAsyncTypebox<{ certificate: Config['certifica
   app.get('/v1/evidence/:kind/:id/certificate.pdf', {
     config: { roles: EVIDENCE_ROLES },
     schema: {
-      summary: '存证证明 (docs/certificate.md): a PDF stating what the bundle v2 proves, generated only after it verified with the current key',
+      summary: '存证证明: a PDF certificate of what the evidence bundle proves',
+      description: 'Roles court, admin. An A4 PDF (Chinese, Noto Sans SC embedded) stating what the record\'s evidence bundle v2 proves, with a QR code to its public page /v/{leafHash}. Issued only after the service verified the bundle with its current key; never a partial verification (docs/certificate.md).',
       tags: ['evidence'],
       security: [{ bearer: [] }],
       params: EntryParams,

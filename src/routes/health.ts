@@ -4,11 +4,16 @@ import { sendProblemReply } from '../../plugins/errors.ts'
 
 const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/healthz', {
-    schema: { summary: 'Liveness', tags: ['health'], response: { 200: Type.Object({ status: Type.String() }) } },
+    schema: {
+      summary: 'Liveness: the process is up', tags: ['health'],
+      description: 'No login. `{"status": "ok"}` while the process runs.',
+      response: { 200: Type.Object({ status: Type.String() }) },
+    },
   }, async () => ({ status: 'ok' }))
   app.get('/readyz', {
     schema: {
       summary: 'Readiness: the log is open and accepting appends', tags: ['health'],
+      description: 'No login. `200` with the tree size and height while the log accepts appends, and with WITNESS_POLICY the witnesses\' state (informational: witnesses being down never makes the ledger unready). `503` problem while shutting down or when the database is unreachable.',
       response: {
         200: Type.Object({
           status: Type.String(), treeSize: Type.Integer(), height: Type.Integer(),
