@@ -6,6 +6,7 @@ import { SALT_BYTES, type ClientKind, type Kind, type Statement } from '../chain
 import { redactionFingerprint, submissionFingerprint, type KindIdOwner } from '../chain/idempotency.ts'
 import type { AppendRequest, Log } from '../chain/log.ts'
 import { openPayload, sealRecord, type StoredPayload } from '../chain/payload.ts'
+import { documentHashes } from '../chain/search-hashes.ts'
 import type { Receipt } from '../chain/verify.ts'
 import { ProblemError, type ProblemBody } from '../plugins/problems.ts'
 import { amendedKind, partyField, recordId, recordSubject } from './kinds/index.ts'
@@ -120,7 +121,7 @@ export class LedgerService {
       const sealed = sealRecord(body.record, freshSalt())
       return {
         ...who, owner: submitter, commitment: sealed.commitment, refs, payload: sealed.payload,
-        fingerprint: submissionFingerprint(who, sealed),
+        documents: documentHashes(body.record), fingerprint: submissionFingerprint(who, sealed),
       }
     }
     return { ...who, owner: submitter, commitment: body.commitment, refs, fingerprint: submissionFingerprint(who, body) }

@@ -16,6 +16,11 @@ const MAX_PAGE = 100
 // A kind filter skips entries of other kinds; this bounds the entries one page may read.
 const MAX_SCAN = 5_000
 
+/** Entries one search answers with; a USCC's whole history is paged by /v1/subjects. */
+const SEARCH_LIMIT = 20
+const SEARCH_MATCHES = ['index', 'leaf', 'commitment', 'document', 'hash', 'kind:id', 'uscc', 'nothing'] as const
+type SearchMatch = (typeof SEARCH_MATCHES)[number]
+
 const EntrySummary = Type.Object({ index: Type.Integer(), leafHash: Type.String(), height: Type.Integer(), statement: StatementSchema })
 const BlockSummary = Type.Object({ height: Type.Integer(), hash: Type.String(), header: BlockHeaderSchema })
 
@@ -84,15 +89,20 @@ const browseRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/v1/search', {
     config: { roles: READ_ROLES },
     schema: {
-      summary: 'One search box: an entry index, a leaf hash, kind:id, or a USCC',
+      summary: 'One search box: an entry index, a leaf hash, a commitment, a document sha256, kind:id, or a USCC',
       tags: ['audit'],
       security: [{ bearer: [] }],
       querystring: Type.Object({ q: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false }),
       response: {
         200: Type.Object({
           q: Type.String(),
-          matched: Type.Union([Type.Literal('index'), Type.Literal('leaf'), Type.Literal('kind:id'), Type.Literal('uscc'), Type.Literal('nothing')]),
+          matched: Type.Union(SEARCH_MATCHES.map((m) => Type.Literal(m)), {
+            description: 'what the query was found as; for a 64-hex query: leaf, commitment, document (of the record: evidence, attachment, consent text), or hash when entries matched it differently',
+          }),
           entries: Type.Array(EntrySummary),
+          hits: Type.Optional(Type.Array(Type.Object({ index: Type.Integer(), matched: Type.Union([Type.Literal('commitment'), Type.Literal('document')]) }), {
+            description: 'for a hash: how each entry matched, in index order',
+          })),
           subject: Type.Optional(Type.String({ description: 'for a USCC: open /v1/subjects/<uscc>/entries for the whole history' })),
         }),
         ...problemResponses,
@@ -100,7 +110,7 @@ const browseRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request) => {
     const q = request.query.q.trim()
-    const found = (matched: 'index' | 'leaf' | 'kind:id' | 'uscc' | 'nothing', entries: Awaited<ReturnType<ReturnType<typeof log>['entry']>>[], extra = {}) =>
+    const found = (matched: SearchMatch, entries: Awaited<ReturnType<ReturnType<typeof log>['entry']>>[], extra = {}) =>
       ({ q, matched, entries: entries.filter((e) => e !== undefined), ...extra })
     if (/^(0|[1-9][0-9]{0,15})$/.test(q)) {
       const e = await log().entry(Number(q))
@@ -109,10 +119,15 @@ const browseRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const hex = q.toLowerCase().replace(/^sha256:/, '')
     if (isHash(hex)) {
       const index = await log().indexOfLeaf(hex)
-      return index === undefined ? found('nothing', []) : found('leaf', [await log().entry(index)])
+      if (index !== undefined) return found('leaf', [await log().entry(index)])
+      // Commitments and the documents records name (chain/search-hashes.ts).
+      const hits = await log().entriesByHash(hex, SEARCH_LIMIT)
+      if (hits.length === 0) return found('nothing', [])
+      const kinds = new Set(hits.map((h) => h.matched))
+      return found(kinds.size === 1 ? hits[0].matched : 'hash', await Promise.all(hits.map((h) => log().entry(h.index))), { hits })
     }
     if (isValidUscc(q)) {
-      const indexes = await log().subjectIndexes(q, { limit: 20 })
+      const indexes = await log().subjectIndexes(q, { limit: SEARCH_LIMIT })
       return found('uscc', await Promise.all(indexes.map((i) => log().entry(i))), { subject: q })
     }
     const m = /^([a-z-]+):(.+)$/.exec(q)
