@@ -142,9 +142,12 @@ const browseRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/v1/stats', {
     config: { roles: READ_ROLES },
     schema: {
-      summary: 'The log at a glance: size, height, last block, and recent entries per minute and per kind',
+      summary: 'The log at a glance: size, height, last block, recent entries per minute and per kind, commit latency, witnesses',
       tags: ['audit'],
       security: [{ bearer: [] }],
+      querystring: Type.Object({
+        window: Type.Optional(Type.Union([Type.Literal('hour'), Type.Literal('day')], { description: 'span of `window`: the last hour in 1-minute buckets (default) or the last day in 15-minute buckets' })),
+      }, { additionalProperties: false }),
       response: {
         200: Type.Object({
           treeSize: Type.Integer(),
@@ -157,39 +160,95 @@ const browseRoutes: FastifyPluginAsyncTypebox = async (app) => {
             perKind: Type.Record(Type.String(), Type.Integer()),
             complete: Type.Boolean({ description: 'false when the hour held more than the rows one request reads' }),
           }),
+          window: Type.Object({
+            span: Type.Union([Type.Literal('hour'), Type.Literal('day')]),
+            since: Type.String(),
+            bucketSeconds: Type.Integer(),
+            entries: Type.Integer(),
+            blocks: Type.Integer(),
+            buckets: Type.Array(Type.Object({ start: Type.String(), entries: Type.Integer(), perKind: Type.Record(Type.String(), Type.Integer()) }), { description: 'every bucket of the span, oldest first, empty ones included' }),
+            perKind: Type.Record(Type.String(), Type.Integer()),
+            complete: Type.Boolean({ description: 'false when the span held more than the rows one request reads: counts are of its newest part' }),
+          }),
+          commitLatency: Type.Union([Type.Object({
+            blocks: Type.Integer(), p50Ms: Type.Number(), p95Ms: Type.Number(), maxMs: Type.Number(),
+          }), Type.Null()], { description: 'time to sequence and durably write a block, over the last (up to 1,024) blocks this process wrote; null before the first' }),
+          witnessing: Type.Union([Type.Object({
+            quorum: Type.String(),
+            witnessedSize: Type.Union([Type.Integer(), Type.Null()]),
+            latestSize: Type.Integer(),
+            witnesses: Type.Array(Type.Object({
+              name: Type.String(), size: Type.Union([Type.Integer(), Type.Null()]), lastCosignedAt: Type.Union([Type.String(), Type.Null()]),
+              lastError: Type.Union([Type.String(), Type.Null()]), consecutiveFailures: Type.Integer(),
+            })),
+          }), Type.Null()], { description: 'null when no witness policy is configured' }),
         }),
         ...problemResponses,
       },
     },
-  }, async () => {
+  }, async (request) => {
     const l = log()
-    const since = Date.now() - 3_600_000
-    const perMinute = new Map<string, number>()
-    const perKind: Record<string, number> = {}
-    let entries = 0
-    let blocks = 0
+    const span = request.query.window ?? 'hour'
+    const now = Date.now()
+    const bucketMs = span === 'hour' ? 60_000 : 900_000
+    // Buckets aligned to whole minutes / quarter hours, the oldest one partly in the span.
+    const first = Math.floor((now - (span === 'hour' ? 3_600_000 : 86_400_000)) / bucketMs) * bucketMs
+    const hourAgo = now - 3_600_000
+    const buckets = new Map<number, { entries: number; perKind: Record<string, number> }>()
+    for (let b = first; b <= now; b += bucketMs) buckets.set(b, { entries: 0, perKind: {} })
+    const win = { entries: 0, blocks: 0, perKind: {} as Record<string, number>, complete: true }
+    const hour = { entries: 0, blocks: 0, perMinute: new Map<string, number>(), perKind: {} as Record<string, number>, complete: true }
     let read = 0
-    let complete = true
     let lastBlockTime: string | null = null
-    // Newest blocks first until the hour is over; statements read for at most MAX_SCAN entries.
-    for (let h = l.height; h >= 0; h--) {
+    // Newest blocks first until the span is over; at most MAX_SCAN blocks and statements.
+    for (let h = l.height, blocksRead = 0; h >= 0; h--, blocksRead++) {
       const b = await l.block(h)
       if (!b) break
       lastBlockTime ??= b.header.time
-      if (Date.parse(b.header.time) < since) break
-      if (read >= MAX_SCAN) { complete = false; break }
-      blocks++
-      entries += b.header.count
-      const minute = b.header.time.slice(0, 16) + 'Z'
-      perMinute.set(minute, (perMinute.get(minute) ?? 0) + b.header.count)
-      for (let i = b.header.first; i < b.header.first + b.header.count && read < MAX_SCAN; i++, read++) {
+      const t = Date.parse(b.header.time)
+      if (t < first) break
+      if (read >= MAX_SCAN || blocksRead >= MAX_SCAN) {
+        win.complete = false
+        if (t >= hourAgo) hour.complete = false
+        break
+      }
+      const bucket = buckets.get(Math.floor(t / bucketMs) * bucketMs)
+      const inHour = t >= hourAgo
+      win.blocks++
+      win.entries += b.header.count
+      if (bucket) bucket.entries += b.header.count
+      if (inHour) {
+        hour.blocks++
+        hour.entries += b.header.count
+        const minute = b.header.time.slice(0, 16) + 'Z'
+        hour.perMinute.set(minute, (hour.perMinute.get(minute) ?? 0) + b.header.count)
+      }
+      for (let i = b.header.first; i < b.header.first + b.header.count; i++, read++) {
+        if (read >= MAX_SCAN) {
+          win.complete = false
+          if (inHour) hour.complete = false
+          break
+        }
         const s = await l.statement(i)
-        if (s) perKind[s.kind] = (perKind[s.kind] ?? 0) + 1
+        if (!s) continue
+        win.perKind[s.kind] = (win.perKind[s.kind] ?? 0) + 1
+        if (bucket) bucket.perKind[s.kind] = (bucket.perKind[s.kind] ?? 0) + 1
+        if (inHour) hour.perKind[s.kind] = (hour.perKind[s.kind] ?? 0) + 1
       }
     }
+    const w = app.witnessing?.status() ?? null
     return {
       treeSize: l.size, height: l.height, lastBlockTime,
-      lastHour: { entries, blocks, perMinute: [...perMinute].sort().map(([minute, n]) => ({ minute, entries: n })), perKind, complete },
+      lastHour: { entries: hour.entries, blocks: hour.blocks, perMinute: [...hour.perMinute].sort().map(([minute, n]) => ({ minute, entries: n })), perKind: hour.perKind, complete: hour.complete },
+      window: {
+        span, since: new Date(first).toISOString(), bucketSeconds: bucketMs / 1000, ...win,
+        buckets: [...buckets].map(([start, b]) => ({ start: new Date(start).toISOString(), ...b })),
+      },
+      commitLatency: app.commitLatency(),
+      witnessing: w && {
+        quorum: w.quorum, witnessedSize: w.witnessedSize, latestSize: w.latestSize,
+        witnesses: w.witnesses.map((x) => ({ name: x.name, size: x.size, lastCosignedAt: x.lastCosignedAt, lastError: x.lastError, consecutiveFailures: x.consecutiveFailures })),
+      },
     }
   })
 }
