@@ -27,6 +27,7 @@ import witnessing from './witnessing-plugin.ts'
 import tlogRoutes from './routes/tlog.ts'
 import exportRoutes from './routes/export.ts'
 import verifyPageRoutes from './routes/verify-page.ts'
+import consolePageRoutes from './routes/console-page.ts'
 
 export interface BuildOptions {
   logger?: FastifyServerOptions['logger']
@@ -84,6 +85,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await app.register(erasureRoutes)
   await app.register(exportRoutes)
   await app.register(verifyPageRoutes)
+  await app.register(consolePageRoutes, { loginUrl: config.auth.jwksUrl ? config.auth.issuer : null })
   await app.register(publicEntryRoutes)
   return app
 }
