@@ -25,7 +25,6 @@ function endpoints(): Endpoint[] {
     { method: 'POST', url: '/v1/records:batch', roles: ['submitter'], payload: { records: [{ kind: 'evidence', record: sampleRecords(2).evidence }] } },
     { method: 'GET', url: '/v1/records/evidence/EV-1', roles: ['auditor', 'court', 'admin'] },
     { method: 'GET', url: '/v1/entries/0', roles: ['auditor', 'court', 'admin'] },
-    { method: 'GET', url: '/v1/entries/1', roles: ['auditor', 'court', 'admin'] },
     { method: 'GET', url: '/v1/blocks/0', roles: ['auditor', 'court', 'admin'] },
     { method: 'GET', url: `/v1/subjects/${uscc(1)}/entries`, roles: ['auditor', 'court', 'admin'] },
     { method: 'GET', url: '/v1/blocks?limit=5', roles: ['auditor', 'court', 'admin'] },
