@@ -1,7 +1,7 @@
 // Builds the browser pages: web/<page>.ts (which imports chain/verify.ts) bundled by
 // esbuild and inlined with the CSS into one HTML file, built once on first request.
 // One file means "Save page as…" gives a court clerk a verifier that works offline.
-// Pages: /verify (bundles and receipts) and /v/<leafHash> (the public entry page).
+// Pages: /verify (bundles and receipts), /v/<leafHash> (the public entry page) and /console.
 import { readFile } from 'node:fs/promises'
 import { createHash } from 'node:crypto'
 import { build } from 'esbuild'
