@@ -27,7 +27,7 @@ import witnessing from './witnessing-plugin.ts'
 import tlogRoutes from './routes/tlog.ts'
 import exportRoutes from './routes/export.ts'
 import verifyPageRoutes from './routes/verify-page.ts'
-import consolePageRoutes from './routes/console-page.ts'
+import consolePageRoutes, { loginUrlOf } from './routes/console-page.ts'
 
 export interface BuildOptions {
   logger?: FastifyServerOptions['logger']
@@ -85,7 +85,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await app.register(erasureRoutes)
   await app.register(exportRoutes)
   await app.register(verifyPageRoutes)
-  await app.register(consolePageRoutes, { loginUrl: config.auth.jwksUrl ? config.auth.issuer : null })
+  await app.register(consolePageRoutes, { loginUrl: loginUrlOf(config.auth.jwksUrl, config.auth.issuer) })
   await app.register(publicEntryRoutes)
   return app
 }

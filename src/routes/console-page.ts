@@ -12,6 +12,17 @@ export interface ConsolePageOptions {
   loginUrl: string | null
 }
 
+/** The issuer as a sign-in link, only if it is an http(s) URL (an issuer may be any string). */
+export function loginUrlOf(jwksUrl: string | undefined, issuer: string): string | null {
+  if (jwksUrl === undefined) return null
+  try {
+    const u = new URL(issuer)
+    return u.protocol === 'https:' || u.protocol === 'http:' ? u.toString() : null
+  } catch {
+    return null
+  }
+}
+
 const consolePageRoutes: FastifyPluginAsyncTypebox<ConsolePageOptions> = async (app, opts) => {
   app.get('/console', {
     schema: {

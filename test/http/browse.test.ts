@@ -147,3 +147,17 @@ t.test('stats over the day in 15-minute buckets, with commit latency; a subject\
   t.equal((await app.inject({ url: `/v1/subjects/${subject}/authorizations?limit=0`, headers: audit })).statusCode, 400)
   t.equal((await app.inject({ url: `/v1/subjects/${subject}/authorizations`, headers: submit })).statusCode, 403)
 })
+
+t.test('/console is one static page under a strict CSP; it offers the identity provider only when tokens come from one', async (t) => {
+  const dev = await makeApp(t)
+  const res = await dev.app.inject({ url: '/console' })
+  t.equal(res.statusCode, 200)
+  t.match(res.headers['content-type'], /^text\/html/)
+  t.match(res.headers['content-security-policy'], /default-src 'none'; script-src 'sha256-[^']+'; style-src 'sha256-[^']+'.*connect-src 'self'/)
+  t.match(res.body, /<script type="application\/json" id="console-data">\{"loginUrl":null\}<\/script>/)
+  t.notMatch(res.body, /https?:\/\/(?!127\.0\.0\.1)[a-z]+\.[a-z]+\/[^"]*\.js/, 'no script from elsewhere')
+  const oidc = await makeApp(t, { AUTH_JWKS_URL: 'https://login.example.com/jwks', AUTH_ISSUER: 'https://login.example.com/realms/bank', AUTH_AUDIENCE: 'evidence-ledger' })
+  t.match((await oidc.app.inject({ url: '/console' })).body, /"loginUrl":"https:\/\/login\.example\.com\/realms\/bank"/)
+  const odd = await makeApp(t, { AUTH_JWKS_URL: 'https://login.example.com/jwks', AUTH_ISSUER: 'javascript:alert(1)', AUTH_AUDIENCE: 'evidence-ledger' })
+  t.match((await odd.app.inject({ url: '/console' })).body, /"loginUrl":null/, 'an issuer that is not an http(s) URL is no link')
+})
