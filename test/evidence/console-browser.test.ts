@@ -4,7 +4,7 @@
 // with a revoked authorization; a submitter's token is refused in words. Screenshots go to
 // test-output/ (as the /verify test's do).
 import t from 'tap'
-import { existsSync, mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { AddressInfo } from 'node:net'
 import { chromium, type Browser, type Page } from 'playwright-core'
@@ -151,6 +151,12 @@ t.test('/console: overview, blocks, entry proof, search by document and USCC, en
   await court.waitForSelector('#record-h')
   await court.waitForSelector('table.documents')
   t.match(await court.locator('table.documents').innerText(), /借款合同\.pdf/)
+  const [bundle] = await Promise.all([court.waitForEvent('download'), court.click('text=下载证据包 Evidence bundle')])
+  t.equal(bundle.suggestedFilename(), 'evidence-evidence-EV-7.json')
+  const saved = await bundle.path()
+  t.equal((JSON.parse(readFileSync(saved, 'utf8')) as { format: string }).format, 'evidence-ledger/bundle/v2', 'the evidence bundle, fetched with the token')
+  const [pdf] = await Promise.all([court.waitForEvent('download'), court.click('text=下载存证证明 Certificate (PDF)')])
+  t.equal(readFileSync(await pdf.path(), 'latin1').slice(0, 5), '%PDF-', 'and the certificate')
 
   // A submitter token: refused, in words.
   const submitter = await browser.newPage({ viewport: { width: 390, height: 844 } })
