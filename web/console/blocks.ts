@@ -11,12 +11,12 @@ export function Blocks({ before }: { before?: number }) {
   return html`
     <h2>区块 Blocks</h2>
     <${Show} loaded=${page}>${(p: { blocks: BlockSummary[]; nextBefore: number | null }) => html`
-      <div class="scroll"><table class="grid" id="blocks-table">
+      <div class="scroll"><table class="grid stack" id="blocks-table">
         <caption class="visually-hidden">区块，最新在前 Blocks, newest first</caption>
         <thead><tr><th scope="col">高度 Height</th><th scope="col">时间 Time</th><th scope="col">条目 Entries</th><th scope="col">哈希 Hash</th></tr></thead>
         <tbody>${p.blocks.map((b) => html`<tr>
-          <td><a href=${href({ view: 'block', height: b.height })}>${b.height}</a></td>
-          <td>${time(b.header.time)}</td><td>${b.header.count}</td><td class="mono" title=${b.hash}>${short(b.hash)}</td></tr>`)}</tbody>
+          <td data-label="高度 Height"><a href=${href({ view: 'block', height: b.height })}>${b.height}</a></td>
+          <td data-label="时间 Time">${time(b.header.time)}</td><td data-label="条目 Entries">${b.header.count}</td><td data-label="哈希 Hash" class="mono" title=${b.hash}>${short(b.hash)}</td></tr>`)}</tbody>
       </table></div>
       <nav class="pager" aria-label="区块翻页 Block pages">
         ${before === undefined ? null : html`<a href=${href({ view: 'blocks' })}>« 最新 Newest</a>`}
@@ -57,12 +57,12 @@ function BlockEntries({ first, count }: { first: number; count: number }) {
 }
 
 export function EntryTable({ entries, why }: { entries: EntrySummary[]; why?: (e: EntrySummary) => string }) {
-  return html`<div class="scroll"><table class="grid entries">
+  return html`<div class="scroll"><table class="grid stack entries">
     <thead><tr><th scope="col">序号 Index</th><th scope="col">类型 Kind</th><th scope="col">业务编号 ID</th><th scope="col">主体 USCC</th><th scope="col">上链时间 Ledger time</th>${why ? html`<th scope="col">匹配 Matched</th>` : null}</tr></thead>
     <tbody>${entries.map((e) => html`<tr>
-      <td><a href=${href({ view: 'entry', index: e.index })}>${e.index}</a></td>
-      <td>${kindName(e.statement.kind)}</td><td>${e.statement.id}</td>
-      <td><a href=${href({ view: 'enterprise', uscc: e.statement.subject })}>${e.statement.subject}</a></td>
-      <td>${time(e.statement.time)}</td>${why ? html`<td>${why(e)}</td>` : null}</tr>`)}</tbody>
+      <td data-label="序号 Index"><a href=${href({ view: 'entry', index: e.index })}>${e.index}</a></td>
+      <td data-label="类型 Kind">${kindName(e.statement.kind)}</td><td data-label="业务编号 ID">${e.statement.id}</td>
+      <td data-label="主体 USCC"><a href=${href({ view: 'enterprise', uscc: e.statement.subject })}>${e.statement.subject}</a></td>
+      <td data-label="上链时间 Ledger time">${time(e.statement.time)}</td>${why ? html`<td data-label="匹配 Matched">${why(e)}</td>` : null}</tr>`)}</tbody>
   </table></div>`
 }

@@ -61,16 +61,16 @@ function Authorizations({ list }: { list: AuthorizationWindow[] }) {
     }} />
     <${ChartView} id="timeline-chart" config=${config}
       label=${`各授权按数据类别的有效期：绿色为有效，红色为撤回后，灰色为尚未生效；虚线为所选时点 ${beijingDate(at)}。Validity windows by data category; the dashed line is the picked date.`} />
-    <div class="scroll"><table class="grid" id="authorizations">
+    <div class="scroll"><table class="grid stack" id="authorizations">
       <thead><tr><th scope="col">授权编号 Authorization</th><th scope="col">数据类别 Categories</th><th scope="col">生效 Valid from</th><th scope="col">失效（不含）Valid until</th><th scope="col">撤回 Revoked</th><th scope="col">所选时点状态 Status at the date</th></tr></thead>
       <tbody>${list.map((a) => {
         const status = statusAt(a, at)
         return html`<tr data-status=${status}>
-          <td><a href=${href({ view: 'entry', index: a.index })}>${a.id}</a></td>
-          <td>${a.terms ? a.terms.dataCategories.map((c) => nameOf(DATA_CATEGORY_NAMES, c)).join('、') : '—'}</td>
-          <td>${a.terms ? time(a.terms.validFrom) : '—'}</td><td>${a.terms ? time(a.terms.validUntil) : '—'}</td>
-          <td>${a.revocation ? html`<a href=${href({ view: 'entry', index: a.revocation.index })}>${time(a.revocation.time)}</a>` : '—'}</td>
-          <td class=${`status ${status}`}>${statusName(status)} ${status}</td></tr>`
+          <td data-label="授权编号 Authorization"><a href=${href({ view: 'entry', index: a.index })}>${a.id}</a></td>
+          <td data-label="数据类别 Categories">${a.terms ? a.terms.dataCategories.map((c) => nameOf(DATA_CATEGORY_NAMES, c)).join('、') : '—'}</td>
+          <td data-label="生效 Valid from">${a.terms ? time(a.terms.validFrom) : '—'}</td><td data-label="失效（不含）Valid until">${a.terms ? time(a.terms.validUntil) : '—'}</td>
+          <td data-label="撤回 Revoked">${a.revocation ? html`<a href=${href({ view: 'entry', index: a.revocation.index })}>${time(a.revocation.time)}</a>` : '—'}</td>
+          <td data-label="所选时点状态 Status" class=${`status ${status}`}>${statusName(status)} ${status}</td></tr>`
       })}</tbody></table></div>`
 }
 
