@@ -99,9 +99,9 @@ function timelineChart(rows: Row[], at: number): ChartConfiguration {
     data: {
       labels: rows.map((r) => r.label),
       datasets: [
-        { label: '尚未生效 not yet valid', backgroundColor: '#b8bcc6', data: spans.map((s) => (s && s.start > s.granted ? [s.granted, s.start] : null)) as never },
-        { label: '有效 in force', backgroundColor: '#2a7a4a', data: spans.map((s) => (s && s.end > s.start ? [s.start, s.end] : null)) as never },
-        { label: '已撤回 revoked', backgroundColor: '#c0392b', data: spans.map((s) => (s && s.revoked < s.until ? [Math.max(s.revoked, s.start), s.until] : null)) as never },
+        { label: '尚未生效 not yet valid', backgroundColor: '#b8bcc6', data: spans.map((s) => (s && s.start > s.granted ? [s.granted, s.start] : null)) },
+        { label: '有效 in force', backgroundColor: '#2a7a4a', data: spans.map((s) => (s && s.end > s.start ? [s.start, s.end] : null)) },
+        { label: '已撤回 revoked', backgroundColor: '#c0392b', data: spans.map((s) => (s && s.revoked < s.until ? [Math.max(s.revoked, s.start), s.until] : null)) },
       ],
     },
     options: {
