@@ -16,6 +16,7 @@ import { integrateBlock, type AppendOutcome, type AppendRequest, type LogTip } f
 import { NodeCache, PINNED_LEVEL } from './node-cache.ts'
 import type { LogBlock, LogEntry, LogReader } from './reader.ts'
 import { LedgerIntegrityError, recoverTip } from './recover.ts'
+import type { HashHit } from './search-hashes.ts'
 import { Sequencer, type BlockStats } from './sequencer.ts'
 import { parseStatement, type Kind, type Statement } from './statement.ts'
 import { openLevelStorage, storeOf, type LedgerStorage } from './storage.ts'
@@ -287,6 +288,10 @@ export class Log implements LogReader, NodeReader {
 
   indexOfLeaf(hex: string): Promise<number | undefined> {
     return this.#store.byLeafHash(hexToBytes(hex))
+  }
+
+  entriesByHash(hex: string, limit: number): Promise<HashHit[]> {
+    return this.#store.byHash(hexToBytes(hex), limit)
   }
 
   payload(index: number): Promise<Uint8Array | undefined> {

@@ -5,9 +5,13 @@
 // bytea. el_head has exactly one row, created with the schema: every block locks it
 // (SELECT … FOR UPDATE), which serializes the blocks of every instance over one database.
 import type { PoolClient } from 'pg'
+import { payloadDocumentHashes } from './search-hashes.ts'
 
-/** Each step takes the schema from version i to i + 1; never edit a released step, add one. */
-const MIGRATIONS: readonly string[] = [
+/**
+ * Each step takes the schema from version i to i + 1; never edit a released step, add one.
+ * A step is SQL, or a function for what SQL cannot compute (it runs in the same transaction).
+ */
+const MIGRATIONS: readonly (string | ((client: PoolClient) => Promise<void>))[] = [
   `CREATE TABLE el_head (
      one boolean PRIMARY KEY DEFAULT true CHECK (one),
      size bigint NOT NULL, height bigint NOT NULL, block_hash text NOT NULL, root text NOT NULL
@@ -21,6 +25,29 @@ const MIGRATIONS: readonly string[] = [
    CREATE TABLE el_leaf (leaf bytea PRIMARY KEY, idx bigint NOT NULL);
    CREATE TABLE el_ref (target bigint NOT NULL, source bigint NOT NULL, PRIMARY KEY (target, source));
    CREATE TABLE el_payload (idx bigint PRIMARY KEY, payload bytea NOT NULL);`,
+  // 2: the search index of commitments and document hashes (search-hashes.ts), filled for
+  // the entries already stored: commitments from the statements, documents from the payloads
+  // still held (erased ones are gone, and so are their documents).
+  async (client) => {
+    await client.query(`CREATE TABLE el_hash (hash bytea NOT NULL, idx bigint NOT NULL,
+      what text NOT NULL CHECK (what IN ('commitment', 'document')), PRIMARY KEY (hash, idx))`)
+    await client.query(`INSERT INTO el_hash (hash, idx, what)
+      SELECT decode(substr(convert_from(statement, 'UTF8')::jsonb->>'commitment', 8), 'hex'), idx, 'commitment' FROM el_entry`)
+    for (let after = -1; ;) {
+      const rows = (await client.query<{ idx: string; payload: Buffer }>('SELECT idx, payload FROM el_payload WHERE idx > $1 ORDER BY idx LIMIT 2000', [after])).rows
+      if (rows.length === 0) break
+      const hash: Buffer[] = []
+      const idx: string[] = []
+      for (const r of rows) {
+        for (const h of payloadDocumentHashes(r.payload)) {
+          hash.push(Buffer.from(h, 'hex'))
+          idx.push(r.idx)
+        }
+      }
+      if (hash.length > 0) await client.query(`INSERT INTO el_hash (hash, idx, what) SELECT h, i, 'document' FROM unnest($1::bytea[], $2::bigint[]) AS u(h, i) ON CONFLICT DO NOTHING`, [hash, idx])
+      after = Number(rows[rows.length - 1].idx)
+    }
+  },
 ]
 
 export const SCHEMA_VERSION = MIGRATIONS.length
@@ -41,7 +68,9 @@ export async function migrate(client: PoolClient, where: string): Promise<void> 
       throw new Error(`${where} holds ledger schema version ${current}, this version reads up to ${SCHEMA_VERSION}: upgrade the service`)
     }
     for (let v = current; v < SCHEMA_VERSION; v++) {
-      await client.query(MIGRATIONS[v])
+      const step = MIGRATIONS[v]
+      if (typeof step === 'string') await client.query(step)
+      else await step(client)
       await client.query('INSERT INTO el_migrations (version) VALUES ($1)', [v + 1])
     }
     await client.query('COMMIT')

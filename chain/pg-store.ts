@@ -10,6 +10,7 @@ import { ERASED_FINGERPRINT, type KindIdOwner, type KindIdRow } from './idempote
 import { migrate } from './pg-schema.ts'
 import { storageOf, storeOf, type LedgerStorage } from './storage.ts'
 import { MissingNodeError, nodeRowOf, type BlockWrite, type LedgerStore, type LogHead, type StoredEntry } from './store.ts'
+import { commitmentBytes, type HashHit, type HashMatch } from './search-hashes.ts'
 import type { NodeId } from './tree.ts'
 
 /** Rows per page of a full scan: one round trip per ~2,000 entries (~0.5 MB). */
@@ -163,6 +164,7 @@ export class PgStore implements LedgerStore {
     const l = { leaf: [] as Buffer[], idx: [] as number[] }
     const r = { target: [] as number[], source: [] as number[] }
     const p = { idx: [] as number[], payload: [] as Buffer[] }
+    const h = { hash: [] as Buffer[], idx: [] as number[], what: [] as HashMatch[] }
     const bl = { height: [] as number[], header: [] as Buffer[], note: [] as string[] }
     const erased = { idx: [] as number[], kind: [] as string[], id: [] as string[], owner: [] as string[] }
     for (const b of blocks) {
@@ -184,6 +186,14 @@ export class PgStore implements LedgerStore {
         for (const t of x.refIndexes) {
           r.target.push(t)
           r.source.push(x.index)
+        }
+        h.hash.push(buf(commitmentBytes(x.commitment)))
+        h.idx.push(x.index)
+        h.what.push('commitment')
+        for (const d of x.documents ?? []) {
+          h.hash.push(Buffer.from(d, 'hex'))
+          h.idx.push(x.index)
+          h.what.push('document')
         }
         if (x.payload) {
           p.idx.push(x.index)
@@ -210,9 +220,12 @@ export class PgStore implements LedgerStore {
     await q('INSERT INTO el_subject (subject, idx) SELECT * FROM unnest($1::text[], $2::bigint[])', [s.subject, s.idx])
     await q('INSERT INTO el_leaf (leaf, idx) SELECT * FROM unnest($1::bytea[], $2::bigint[])', [l.leaf, l.idx])
     if (r.target.length > 0) await q('INSERT INTO el_ref (target, source) SELECT * FROM unnest($1::bigint[], $2::bigint[])', [r.target, r.source])
+    await q('INSERT INTO el_hash (hash, idx, what) SELECT * FROM unnest($1::bytea[], $2::bigint[], $3::text[]) ON CONFLICT DO NOTHING', [h.hash, h.idx, h.what])
     if (p.idx.length > 0) await q('INSERT INTO el_payload (idx, payload) SELECT * FROM unnest($1::bigint[], $2::bytea[])', [p.idx, p.payload])
     if (erased.idx.length > 0) {
       await q('DELETE FROM el_payload WHERE idx = ANY($1::bigint[])', [erased.idx])
+      // A search must not find a document of an erased record.
+      await q(`DELETE FROM el_hash WHERE idx = ANY($1::bigint[]) AND what = 'document'`, [erased.idx])
       await q('UPDATE el_kind_id k SET fingerprint = $4 FROM unnest($1::text[], $2::text[], $3::text[]) AS e(kind, id, owner) WHERE k.kind = e.kind AND k.id = e.id AND k.owner = e.owner', [erased.kind, erased.id, erased.owner, buf(ERASED_FINGERPRINT)])
     }
     await q('INSERT INTO el_block (height, header) SELECT * FROM unnest($1::bigint[], $2::bytea[])', [bl.height, bl.header])
@@ -224,7 +237,7 @@ export class PgStore implements LedgerStore {
   /** Deletes every row of the log, under the block lock (clearPgLog). */
   async clear(): Promise<void> {
     await this.exclusive(async (tx) => {
-      await (tx as PgStore).#q('TRUNCATE el_entry, el_block, el_checkpoint, el_kind_id, el_subject, el_leaf, el_ref, el_payload')
+      await (tx as PgStore).#q('TRUNCATE el_entry, el_block, el_checkpoint, el_kind_id, el_subject, el_leaf, el_ref, el_payload, el_hash')
       await (tx as PgStore).#q(`UPDATE el_head SET size = 0, height = -1, block_hash = '', root = ''`)
     })
   }
@@ -292,6 +305,11 @@ export class PgStore implements LedgerStore {
   async byLeafHash(leafHash: Uint8Array): Promise<number | undefined> {
     const [row] = await this.#q<{ idx: number }>('SELECT idx FROM el_leaf WHERE leaf = $1', [buf(leafHash)])
     return row?.idx
+  }
+
+  async byHash(hash: Uint8Array, limit: number): Promise<HashHit[]> {
+    const rows = await this.#q<{ idx: number; what: HashMatch }>('SELECT idx, what FROM el_hash WHERE hash = $1 ORDER BY idx LIMIT $2', [buf(hash), limit])
+    return rows.map((r) => ({ index: r.idx, matched: r.what }))
   }
 
   async subjectIndexes(subject: string, opts: { after?: number; limit: number }): Promise<number[]> {

@@ -59,10 +59,22 @@ async function metricsPlugin(app: FastifyInstance, opts: MetricsOptions): Promis
   })
   const requests = new Counter({ name: 'http_requests_total', help: 'HTTP requests', labelNames: ['route', 'status'], registers: [registry] })
 
+  // The last blocks' commit times, for the console's overview (the histogram above only
+  // has buckets): a fixed ring, so its cost does not grow with the log.
+  const recent = new Float64Array(RECENT_COMMITS)
+  let commits = 0
   log.onBlock = (s) => {
     blockEntries.observe(s.count)
     commit.observe(s.durationMs / 1000)
+    recent[commits++ % RECENT_COMMITS] = s.durationMs
   }
+  app.decorate('commitLatency', (): CommitLatency | null => {
+    const n = Math.min(commits, RECENT_COMMITS)
+    if (n === 0) return null
+    const sorted = recent.slice(0, n).sort()
+    const at = (p: number) => Math.round(sorted[Math.min(n - 1, Math.floor(p * n))] * 100) / 100
+    return { blocks: n, p50Ms: at(0.5), p95Ms: at(0.95), maxMs: at(1) }
+  })
   app.decorate('countAppends', (outcome: string, n = 1) => appends.inc({ outcome }, n))
   app.addHook('onResponse', async (request, reply) => {
     requests.inc({ route: request.routeOptions.url ?? 'unknown', status: String(reply.statusCode) })
@@ -80,9 +92,20 @@ async function metricsPlugin(app: FastifyInstance, opts: MetricsOptions): Promis
   })
 }
 
+const RECENT_COMMITS = 1024
+
+/** Time to sequence and durably write a block, over the last blocks this process wrote. */
+export interface CommitLatency {
+  blocks: number
+  p50Ms: number
+  p95Ms: number
+  maxMs: number
+}
+
 declare module 'fastify' {
   interface FastifyInstance {
     countAppends(outcome: string, n?: number): void
+    commitLatency(): CommitLatency | null
   }
 }
 

@@ -30,6 +30,7 @@ import tlogRoutes from './routes/tlog.ts'
 import timestampRoutes from './routes/timestamps.ts'
 import exportRoutes from './routes/export.ts'
 import verifyPageRoutes from './routes/verify-page.ts'
+import consolePageRoutes, { loginUrlOf } from './routes/console-page.ts'
 
 export interface BuildOptions {
   logger?: FastifyServerOptions['logger']
@@ -90,6 +91,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await app.register(erasureRoutes)
   await app.register(exportRoutes)
   await app.register(verifyPageRoutes)
+  await app.register(consolePageRoutes, { loginUrl: loginUrlOf(config.auth.jwksUrl, config.auth.issuer) })
   await app.register(publicEntryRoutes)
   return app
 }

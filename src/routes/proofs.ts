@@ -150,11 +150,14 @@ const proofRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/v1/entries/:index', {
     config: { roles: READ_ROLES },
     schema: {
-      summary: 'One log entry: its statement and leaf hash', tags: ['audit'], security: [{ bearer: [] }],
-      description: 'Roles auditor, court, admin. The statement at this index, its leaf hash and the height of its block.',
+      summary: 'One log entry: its statement, leaf hash, block, and the entries that ref it (revocations, redactions)', tags: ['audit'], security: [{ bearer: [] }],
+      description: 'Roles auditor, court, admin. The statement at this index, its leaf hash, the height of its block, and the later entries whose statements ref it.',
       params: IndexParams,
       response: {
-        200: Type.Object({ index: Type.Integer(), leafHash: Type.String(), statement: StatementSchema, block: Type.Object({ height: Type.Integer() }) }),
+        200: Type.Object({
+          index: Type.Integer(), leafHash: Type.String(), statement: StatementSchema, block: Type.Object({ height: Type.Integer() }),
+          related: Type.Array(Type.Object({ index: Type.Integer(), leafHash: Type.String(), statement: StatementSchema }), { description: 'later entries that ref this one, in log order' }),
+        }),
         ...problemResponses,
       },
     },
@@ -162,7 +165,12 @@ const proofRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const { index } = request.params
     const receipt = index < log.size ? await log.receipt(index) : undefined
     if (!receipt) throw new ProblemError('not-found', `entry ${index} does not exist (tree size ${log.size})`)
-    return { index, leafHash: receipt.entry.leafHash, statement: receipt.statement, block: { height: receipt.block.height } }
+    const related = []
+    for (const i of await log.referrers(index)) {
+      const e = await log.entry(i)
+      if (e) related.push({ index: i, leafHash: e.leafHash, statement: e.statement })
+    }
+    return { index, leafHash: receipt.entry.leafHash, statement: receipt.statement, block: { height: receipt.block.height }, related }
   })
 
   app.get('/v1/blocks/:height', {

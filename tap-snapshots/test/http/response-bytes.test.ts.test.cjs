@@ -72,7 +72,7 @@ exports[`test/http/response-bytes.test.ts > TAP > representative responses keep 
 
 exports[`test/http/response-bytes.test.ts > TAP > representative responses keep their status, headers, key order and problem bytes > entry 1`] = `
 200 application/json; charset=utf-8
-{"index":0,"leafHash":"<64>","statement":{"v":1,"kind":"data-authorization","id":"AUTH-1","subject":"91350100000000001L","commitment":"<71>","submitter":"<12>","time":"<24>","refs":[]},"block":{"height":0}}
+{"index":0,"leafHash":"<64>","statement":{"v":1,"kind":"data-authorization","id":"AUTH-1","subject":"91350100000000001L","commitment":"<71>","submitter":"<12>","time":"<24>","refs":[]},"block":{"height":0},"related":[{"index":3,"leafHash":"<64>","statement":{"v":1,"kind":"authorization-revocation","id":"AUTH-1","subject":"91350100000000001L","commitment":"<71>","submitter":"<12>","time":"<24>","refs":["<64>"]}}]}
 `
 
 exports[`test/http/response-bytes.test.ts > TAP > representative responses keep their status, headers, key order and problem bytes > entry missing 1`] = `
