@@ -4,6 +4,7 @@
 // the docs suggest, be answered with a 2xx.
 import t from 'tap'
 import { Ajv, type ValidateFunction } from 'ajv'
+import { Validator } from '@seriousme/openapi-schema-validator'
 import { isValidUscc } from '../../chain/uscc.ts'
 import { AJV_OPTIONS } from '../../plugins/validation-problems.ts'
 import { EXAMPLE_SUBMITTER, EXAMPLE_USCC } from '../../src/kinds/example-enterprise.ts'
@@ -118,6 +119,16 @@ t.test('every record example passes the ledger\'s own checks: USCC check charact
   // The field schemas' own examples are what the document shows.
   t.same(Uscc.examples, [EXAMPLE_USCC])
   t.match(Rfc3339.examples, ['2026-12-01T08:00:00+08:00'])
+})
+
+t.test('/docs/json is a valid OpenAPI 3.0 document', async (t) => {
+  const { doc } = await served(t)
+  const result = await new Validator().validate(structuredClone(doc) as unknown as Json)
+  t.ok(result.valid, JSON.stringify(result.errors ?? '').slice(0, 2000))
+  // The check can fail.
+  const broken = structuredClone(doc) as Doc
+  ;(broken.paths['/v1/records'].post as unknown as Json).responses = 'none'
+  t.notOk((await new Validator().validate(broken as unknown as Json)).valid, 'a broken document is refused')
 })
 
 t.test('every route is tagged, summarized and described; records come first', async (t) => {
