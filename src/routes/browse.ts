@@ -156,7 +156,7 @@ const browseRoutes: FastifyPluginAsyncTypebox = async (app) => {
       tags: ['audit'],
       security: [{ bearer: [] }],
       querystring: Type.Object({
-        window: Type.Optional(Type.Union([Type.Literal('hour'), Type.Literal('day')], { description: 'span of `window`: the last hour in 1-minute buckets (default) or the last day in 15-minute buckets' })),
+        window: Type.Optional(Type.Union([Type.Literal('hour'), Type.Literal('day')], { examples: ['hour'], description: 'span of `window`: the last hour in 1-minute buckets (default) or the last day in 15-minute buckets' })),
       }, { additionalProperties: false }),
       response: {
         200: Type.Object({

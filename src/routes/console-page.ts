@@ -27,6 +27,7 @@ const consolePageRoutes: FastifyPluginAsyncTypebox<ConsolePageOptions> = async (
   app.get('/console', {
     schema: {
       summary: 'Auditor console: overview, blocks, entries, search and enterprise timelines (needs an auditor, court or admin token)', tags: ['audit'],
+      description: 'No login for the page itself: paste an auditor, court or admin token into it (kept in this tab\'s sessionStorage); every view reads the API with that token. See docs/console.md.',
       response: { 200: textResponse('text/html', 'One self-contained HTML page; its data come from the API') },
     },
   }, async (_request, reply) => {

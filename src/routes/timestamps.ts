@@ -4,16 +4,21 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { toBase64 } from '../../chain/encoding.ts'
 import { ProblemError } from '../../plugins/problems.ts'
+import { fieldIssue, validationProblem } from '../../plugins/validation-problems.ts'
 import type { StoredTimestamp } from '../timestamp-store.ts'
-import { DecimalInteger } from '../schemas/params.ts'
+import { DecimalIntegerExample } from '../schemas/params.ts'
 import { problemResponses } from '../schemas/responses.ts'
 
 const timestampRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/v1/timestamps', {
     schema: {
       summary: 'An RFC 3161 token over a checkpoint: for tree size `size`, the earliest whose tree holds entry `index`, or the newest',
+      description: 'No login (a token dates a tree of statements, nothing more). Give `size` for the token over that checkpoint, or `index` for the earliest stamped checkpoint whose tree holds that entry, or neither for the newest. 404 when the ledger has no TSA_URL or nothing matching is stamped yet. Verify a token with `evidence-ledger verify --tsa-cert` or `openssl ts -verify`.',
       tags: ['proofs'],
-      querystring: Type.Object({ size: Type.Optional(DecimalInteger), index: Type.Optional(DecimalInteger) }, { additionalProperties: false }),
+      querystring: Type.Object({
+        size: Type.Optional(DecimalIntegerExample(1, 'tree size of the stamped checkpoint')),
+        index: Type.Optional(DecimalIntegerExample(0, 'an entry index: the earliest stamped tree holding it')),
+      }, { additionalProperties: false }),
       response: {
         200: Type.Object({
           size: Type.Integer(),
@@ -26,7 +31,7 @@ const timestampRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request, reply) => {
     const { size, index } = request.query
-    if (size !== undefined && index !== undefined) throw new ProblemError('validation', 'give at most one of size or index')
+    if (size !== undefined && index !== undefined) throw validationProblem([fieldIssue('query', '/index', 'must not be given with size: ask by one of them')])
     const store = app.timestamps
     if (store === null) throw new ProblemError('not-found', 'this ledger has no TSA_URL: it does not time-stamp its checkpoints')
     let found: StoredTimestamp | undefined
