@@ -21,6 +21,8 @@ const MIGRATIONS: readonly string[] = [
    CREATE TABLE el_leaf (leaf bytea PRIMARY KEY, idx bigint NOT NULL);
    CREATE TABLE el_ref (target bigint NOT NULL, source bigint NOT NULL, PRIMARY KEY (target, source));
    CREATE TABLE el_payload (idx bigint PRIMARY KEY, payload bytea NOT NULL);`,
+  // The witnessing loop's cosigned checkpoints (LevelDB: the m cosigned:<slot> rows).
+  `CREATE TABLE el_cosigned (slot text PRIMARY KEY, size bigint NOT NULL, value text NOT NULL);`,
 ]
 
 export const SCHEMA_VERSION = MIGRATIONS.length

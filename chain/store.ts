@@ -6,7 +6,7 @@ import { PayloadVault } from './payload-vault.ts'
 import { parseBlockHeader } from './block.ts'
 import { BlockSealer, openPayload, payloadKeyId } from './payload-cipher.ts'
 import type { NodeId, NodeReader, StoredNode } from './tree.ts'
-import { bytesToHex, hexToBytes, utf8Decoder, utf8ToBytes, readU64, u64 } from './encoding.ts'
+import { bytesToHex, concatBytes, hexToBytes, utf8Decoder, utf8ToBytes, readU64, u64 } from './encoding.ts'
 import { ERASED_FINGERPRINT, statementOwner, type KindIdOwner, type KindIdRow } from './idempotency.ts'
 import { parseStatement } from './statement.ts'
 
@@ -112,7 +112,17 @@ export interface LedgerStore extends NodeReader {
    * one writer, the process that opened it.
    */
   exclusive?<T>(fn: (tx: LedgerStore, head: LogHead | null) => Promise<T>): Promise<T>
+  /**
+   * The witnessing loop's cosigned checkpoints (chain/cosigned-checkpoints.ts), one value
+   * per slot. A write for a smaller tree than the stored one is ignored, so instances over
+   * one database never move a slot back. Not synced on its own: a lost one is asked again.
+   */
+  cosigned(slot: CosignedSlot): Promise<string | undefined>
+  putCosigned(slot: CosignedSlot, size: number, value: string): Promise<void>
 }
+
+/** Which cosigned checkpoint: the newest gathered so far, or the newest that met the quorum. */
+export type CosignedSlot = 'latest' | 'witnessed'
 
 // Key prefixes. Numbers are fixed-width big-endian so ranges scan in index order.
 // e + u64 index → u64 height ‖ u8 n ‖ n × 32-byte hashes ‖ statement bytes. The n hashes
@@ -129,7 +139,11 @@ const P_SUBJECT = 0x73 // s + subject ‖ 0x00 ‖ u64 index → ""
 const P_LEAF = 0x68 // h + leaf hash → u64 index
 const P_REF = 0x66 // f + u64 target ‖ u64 source → ""
 const P_PAYLOAD = 0x70 // p + u64 index → canonical {record, salt}, sealed (chain/payload-cipher.ts)
-const P_META = 0x6d // m + "head" → JSON LogHead; m + "format" → STORAGE_FORMAT; m + "vault" → u64 next key id; m + "shred" → JSON key ids still to destroy
+// m + "head" → JSON LogHead; m + "format" → STORAGE_FORMAT; m + "vault" → u64 next key id;
+// m + "shred" → JSON key ids still to destroy; m + "cosigned:<slot>" → u64 size ‖ JSON
+// cosigned checkpoint. Meta rows are not part of the format's layout, so adding one needs no
+// format bump.
+const P_META = 0x6d
 
 /** Bumped whenever the row layout changes; a store of another format refuses to open. */
 export const STORAGE_FORMAT = 'evidence-ledger/3'
@@ -171,6 +185,7 @@ export const keys = {
   format: () => key(P_META, utf8ToBytes('format')),
   vaultNext: () => key(P_META, utf8ToBytes('vault')),
   pendingShred: () => key(P_META, utf8ToBytes('shred')),
+  cosigned: (slot: CosignedSlot) => key(P_META, utf8ToBytes(`cosigned:${slot}`)),
 }
 
 /** Byte offset of the level-`level` hash inside an entry row. */
@@ -405,6 +420,20 @@ export class LevelStore implements LedgerStore {
   async checkpoint(height: number): Promise<string | undefined> {
     const v = await this.db.get(keys.checkpoint(height))
     return v === undefined ? undefined : utf8Decoder.decode(v)
+  }
+
+  async cosigned(slot: CosignedSlot): Promise<string | undefined> {
+    const v = await this.db.get(keys.cosigned(slot))
+    return v === undefined ? undefined : utf8Decoder.decode(v.subarray(8))
+  }
+
+  async putCosigned(slot: CosignedSlot, size: number, value: string): Promise<void> {
+    const k = keys.cosigned(slot)
+    const old = await this.db.get(k)
+    if (old !== undefined && readU64(old) > size) return
+    // No sync: LevelDB's log is one sequential file, so the next block's synced write makes
+    // this durable too; a process crash (kill -9) never loses it, as the OS has it already.
+    await this.db.put(k, concatBytes(u64(size), utf8ToBytes(value)), { sync: false })
   }
 
   async byKindId(kind: string, id: string, owner: string): Promise<KindIdRow | undefined> {

@@ -26,6 +26,7 @@ const WITNESS_LABEL: Record<string, string> = {
   cosignature: '见证：联署 witnessing: cosignature',
   quorum: '见证：达到法定见证数 witnessing: witness quorum',
   'witness-inclusion': '见证：条目在联署的树中 witnessing: entry is included in the cosigned tree',
+  consistency: '见证：本文件的检查点延续联署的树 witnessing: the document\'s checkpoint extends the cosigned tree',
 }
 
 /** Chinese first, English second, and the step's code so a failure names it for scripts too. */
