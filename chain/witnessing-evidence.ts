@@ -11,10 +11,10 @@
 // by the log alone) is checked against the policy, which then reports who did not cosign.
 import { hexToBytes } from './encoding.ts'
 import { parseCheckpointNote } from './note.ts'
-import type { Policy } from './policy.ts'
+import { QUORUM_NONE, type Policy } from './policy.ts'
 import { parseTlogProof, verifyTlogProof } from './tlog-proof.ts'
 import { verifyConsistency } from './verify.ts'
-import { verifyWitnessedCheckpoint, type WitnessStep } from './witnessed-checkpoint.ts'
+import { verifyWitnessedCheckpoint, type WitnessStep, type WitnessStepName } from './witnessed-checkpoint.ts'
 
 export type WitnessedMember =
   | {
@@ -39,6 +39,21 @@ export interface WitnessableDocument {
 }
 
 export const NO_POLICY = 'no witness policy given: only the log operator vouches for this checkpoint (nobody independent has cosigned it as far as this check knows)'
+
+/** Chinese first, English second, as the document's own steps (STEP_LABELS in verify.ts); CLI and page share them. */
+export const WITNESS_STEP_LABELS: Record<WitnessStepName, { zh: string; en: string }> = {
+  'log-signature': { zh: '见证：检查点由账本密钥签名', en: 'witnessing: checkpoint is signed by the ledger key' },
+  cosignature: { zh: '见证：联署', en: 'witnessing: cosignature' },
+  quorum: { zh: '见证：达到法定见证数', en: 'witnessing: witness quorum' },
+  inclusion: { zh: '见证：条目在联署的树中', en: 'witnessing: entry is included in the cosigned tree' },
+  consistency: { zh: '见证：本文件的检查点延续联署的树', en: 'witnessing: the document\'s checkpoint extends the cosigned tree' },
+}
+
+/** Who vouches for the checkpoint after these steps: a policy's quorum, or only the operator. */
+export function vouchedBy(steps: readonly WitnessStep[], policy: Policy | undefined): 'quorum' | 'operator only' {
+  const quorum = steps.find((s) => s.step === 'quorum')
+  return policy !== undefined && quorum?.ok === true && policy.quorum !== QUORUM_NONE ? 'quorum' : 'operator only'
+}
 
 export function witnessingSteps(doc: WitnessableDocument, logKey: string, policy?: Policy): WitnessStep[] {
   const anchors = { logKeys: [logKey], ...(policy ? { policy } : {}) }

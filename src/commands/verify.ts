@@ -7,7 +7,7 @@ import { isCompactBatch, verifyCompactBatch } from '../../chain/compact-receipts
 import { parsePolicy, type Policy } from '../../chain/policy.ts'
 import { TLOG_PROOF_HEADER, verifyTlogProof } from '../../chain/tlog-proof.ts'
 import type { WitnessStep } from '../../chain/witnessed-checkpoint.ts'
-import { NO_POLICY, witnessingSteps, type WitnessableDocument } from '../../chain/witnessing-evidence.ts'
+import { NO_POLICY, WITNESS_STEP_LABELS, vouchedBy, witnessingSteps, type WitnessableDocument } from '../../chain/witnessing-evidence.ts'
 import { hexToBytes } from '../../chain/encoding.ts'
 
 export interface VerifyOutput {
@@ -18,15 +18,6 @@ export interface VerifyOutput {
   witnessing: WitnessStep[]
   /** Whether a policy's quorum vouched, or only the operator. */
   vouchedBy: 'quorum' | 'operator only'
-}
-
-/** Witnessing steps (chain/witnessing-evidence.ts), reported beside the document's own. */
-const WITNESS_LABEL: Record<string, string> = {
-  'log-signature': '见证：检查点由账本密钥签名 witnessing: checkpoint is signed by the ledger key',
-  cosignature: '见证：联署 witnessing: cosignature',
-  quorum: '见证：达到法定见证数 witnessing: witness quorum',
-  'witness-inclusion': '见证：条目在联署的树中 witnessing: entry is included in the cosigned tree',
-  consistency: '见证：本文件的检查点延续联署的树 witnessing: the document\'s checkpoint extends the cosigned tree',
 }
 
 /** Chinese first, English second, and the step's code so a failure names it for scripts too. */
@@ -42,9 +33,8 @@ export function readVkey(keyArg: string): string {
 }
 
 function finish(kind: VerifyOutput['kind'], steps: StepResult[], witnessing: WitnessStep[], policy: Policy | undefined): VerifyOutput {
-  const quorum = witnessing.find((s) => s.step === 'quorum')
   const ok = (steps.length === 0 || allPassed(steps)) && witnessing.every((s) => s.ok !== false)
-  return { kind, ok, steps, witnessing, vouchedBy: policy !== undefined && quorum?.ok === true && policy.quorum !== 'none' ? 'quorum' : 'operator only' }
+  return { kind, ok, steps, witnessing, vouchedBy: vouchedBy(witnessing, policy) }
 }
 
 export function verifyDocument(doc: unknown, vkey: string, policy?: Policy): VerifyOutput {
@@ -85,7 +75,8 @@ export function formatSteps(out: VerifyOutput): string {
   })
   for (const s of out.witnessing) {
     const mark = s.ok === true ? 'PASS' : s.ok === false ? 'FAIL' : 'n/a '
-    const label = s.step === 'inclusion' ? WITNESS_LABEL['witness-inclusion'] : s.step === 'cosignature' ? `${WITNESS_LABEL.cosignature} by ${s.witness}` : WITNESS_LABEL[s.step]
+    const l = WITNESS_STEP_LABELS[s.step]
+    const label = `${l.zh} ${l.en}${s.step === 'cosignature' ? ` by ${s.witness}` : ''}`
     lines.push(`${mark}  ${label}\n      ${s.detail}`)
   }
   const failed = [...out.steps, ...out.witnessing].filter((s) => s.ok === false).map((s) => s.step)
