@@ -69,7 +69,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     devKey: tokenKey?.publicKey, devKeyId: tokenKey?.kid, maxTokenTtlSeconds: config.auth.maxTokenTtlSeconds,
   })
   await app.register(ledger, { storePath: storePath(config.dataDir), databaseUrl: config.databaseUrl, origin: config.origin, keys })
-  await app.register(witnessing, { policyPath: config.witnessPolicy })
+  await app.register(witnessing, { policyPath: config.witnessPolicy, roundMs: config.witnessRoundMs })
   await app.register(security, { rateLimit: config.rateLimit })
   await app.register(docs)
   await app.register(metrics, { log: app.ledger.log, visibility: config.metrics })

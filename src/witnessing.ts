@@ -50,6 +50,13 @@ export interface WitnessingOptions {
   backoffMs?: number
   maxBackoffMs?: number
   fetch?: typeof fetch
+  /**
+   * Least time from the start of one round to the start of the next. Under load every
+   * round is coalesced onto the newest checkpoint anyway; spacing them bounds the HTTP
+   * requests, consistency proofs and signature checks the ledger spends on witnessing to
+   * (witnesses × 1000 / roundMs) per second, whatever the append rate. 0: back to back.
+   */
+  roundMs?: number
   /** Where cosignatures outlive a restart (the log's store); without it they live in memory only. */
   archive?: CosignedArchive
 }
@@ -80,6 +87,12 @@ export class Witnessing {
   readonly #fetch: typeof fetch
   readonly #slots: WitnessSlot[]
   readonly #archive: CosignedArchive | null
+  readonly #roundMs: number
+  #lastRound = 0
+  /** Ends the pause between rounds early (close). */
+  #wake: (() => void) | null = null
+  /** Rounds run so far (for the bench and /metrics). */
+  rounds = 0
   #latest: Gathered | null = null
   #witnessed: Gathered | null = null
   #running: Promise<void> | null = null
@@ -99,6 +112,7 @@ export class Witnessing {
     this.#maxBackoffMs = opts.maxBackoffMs ?? 30_000
     this.#fetch = opts.fetch ?? fetch
     this.#archive = opts.archive ?? null
+    this.#roundMs = opts.roundMs ?? 100
     this.#slots = opts.policy.witnesses.map((w) => ({ w, size: null, failures: 0, retryAt: 0, lastError: w.url ? null : 'no URL in the policy: cannot be asked', lastCosignedAt: null }))
     this.#unsubscribe = opts.log.onCheckpoint(() => this.kick())
   }
@@ -151,6 +165,7 @@ export class Witnessing {
     this.#closed = true
     this.#unsubscribe()
     if (this.#timer) clearTimeout(this.#timer)
+    this.#wake?.()
     await this.#running
   }
 
@@ -181,7 +196,18 @@ export class Witnessing {
 
   async #loop(): Promise<void> {
     while (this.#dirty && !this.#closed) {
+      const wait = this.#lastRound + this.#roundMs - Date.now()
+      if (wait > 0) {
+        await new Promise<void>((r) => {
+          const timer = setTimeout(r, wait)
+          this.#wake = () => { clearTimeout(timer); r() }
+        })
+        this.#wake = null
+      }
+      if (this.#closed) return
       this.#dirty = false
+      this.#lastRound = Date.now()
+      this.rounds++
       const note = this.#log.checkpoint()
       const size = parseCheckpointNote(note).checkpoint.size
       if (size === 0) continue // nothing worth witnessing yet
