@@ -16,6 +16,7 @@ import { cosignatureMessage, decodeCosignature } from '../chain/cosignature.ts'
 import { verifiedCosignatures, type CosignedArchive, type CosignedCheckpoint } from '../chain/cosigned-checkpoints.ts'
 import { quorumSatisfied, type Policy, type PolicyWitness } from '../chain/policy.ts'
 import type { LogReader } from '../chain/reader.ts'
+import { TextPoster, type TextAnswer } from './post-text.ts'
 
 export interface WitnessStatus {
   name: string
@@ -84,7 +85,8 @@ export class Witnessing {
   readonly #timeoutMs: number
   readonly #backoffMs: number
   readonly #maxBackoffMs: number
-  readonly #fetch: typeof fetch
+  readonly #post: (url: URL, body: string) => Promise<TextAnswer>
+  readonly #poster: TextPoster | null
   readonly #slots: WitnessSlot[]
   readonly #archive: CosignedArchive | null
   readonly #roundMs: number
@@ -110,7 +112,15 @@ export class Witnessing {
     this.#timeoutMs = opts.timeoutMs ?? 10_000
     this.#backoffMs = opts.backoffMs ?? 500
     this.#maxBackoffMs = opts.maxBackoffMs ?? 30_000
-    this.#fetch = opts.fetch ?? fetch
+    // Tests script witnesses with a fetch; the service uses the cheaper node:http poster.
+    const f = opts.fetch
+    this.#poster = f === undefined ? new TextPoster() : null
+    this.#post = f === undefined
+      ? (url, body) => this.#poster!.post(url, body, this.#timeoutMs)
+      : async (url, body) => {
+        const res = await f(url, { method: 'POST', body, headers: { 'content-type': 'text/plain; charset=utf-8' }, signal: AbortSignal.timeout(this.#timeoutMs) })
+        return { status: res.status, contentType: res.headers.get('content-type') ?? '', text: await res.text() }
+      }
     this.#archive = opts.archive ?? null
     this.#roundMs = opts.roundMs ?? 100
     this.#slots = opts.policy.witnesses.map((w) => ({ w, size: null, failures: 0, retryAt: 0, lastError: w.url ? null : 'no URL in the policy: cannot be asked', lastCosignedAt: null }))
@@ -167,6 +177,7 @@ export class Witnessing {
     if (this.#timer) clearTimeout(this.#timer)
     this.#wake?.()
     await this.#running
+    this.#poster?.close()
   }
 
   /** The latest checkpoint with every cosignature gathered for it so far. */
@@ -247,16 +258,14 @@ export class Witnessing {
         const old = s.size !== null && s.size <= g.size ? s.size : 0
         const proof = old === 0 ? [] : await this.#log.consistencyProof(old, g.size)
         const body = `old ${old}\n${proof.map((h) => toBase64(h) + '\n').join('')}\n${g.note}`
-        const res = await this.#fetch(new URL('add-checkpoint', s.w.url!.endsWith('/') ? s.w.url! : s.w.url! + '/'), {
-          method: 'POST', body, headers: { 'content-type': 'text/plain; charset=utf-8' }, signal: AbortSignal.timeout(this.#timeoutMs),
-        })
-        const text = await res.text()
+        const res = await this.#post(new URL('add-checkpoint', s.w.url!.endsWith('/') ? s.w.url! : s.w.url! + '/'), body)
+        const text = res.text
         if (res.status === 200) {
           await this.#accept(s, g, text)
           this.#count(s.w.name, 'cosigned')
           return
         }
-        if (res.status === 409 && /^text\/x\.tlog\.size/.test(res.headers.get('content-type') ?? '')) {
+        if (res.status === 409 && /^text\/x\.tlog\.size/.test(res.contentType)) {
           const m = /^(0|[1-9][0-9]*)\n$/.exec(text)
           if (m === null) throw new Error(`409 with a malformed size body ${JSON.stringify(text.slice(0, 40))}`)
           const theirs = Number(m[1])
