@@ -17,7 +17,9 @@ import { generateSigner } from '../chain/checkpoint.ts'
 import { toBase64 } from '../chain/encoding.ts'
 import { consistencyProof } from '../chain/tree.ts'
 import { MemoryNodes } from '../test/helpers/memory-nodes.ts'
-import { fmt, ratio, tempDir, uscc } from './fixture.ts'
+import { benchRequest, fmt, openBenchLog, ratio, signer, tempDir, uscc } from './fixture.ts'
+import { parsePolicy } from '../chain/policy.ts'
+import { Witnessing } from '../src/witnessing.ts'
 import { printTable } from './core.ts'
 
 const run = promisify(execFile)
@@ -28,6 +30,7 @@ const ORIGIN = 'bench.example/witnessed'
 interface Run { rate: number; size: number; witnessedSize: number | null; cpuUs: number; rounds: number }
 
 let runs = 0
+let next = 0 // entry ids for the round bench's log
 
 async function appendsPerSecond(dataDir: string, policy?: string, roundMs?: number): Promise<Run> {
   const run = runs++ // ids unique across runs on one log: a repeated id is a cheap replay, not an append
@@ -111,6 +114,43 @@ async function addCheckpointRate(): Promise<string[][]> {
   }
 }
 
+/**
+ * The ledger's CPU for one witnessing round, apart from appends (which the shared machine's
+ * load makes too noisy to subtract from): ROUNDS times, append one entry, then wait until
+ * every witness has cosigned it; the same loop without witnessing is the baseline. The
+ * difference over ROUNDS is what one round (three add-checkpoint calls, their consistency
+ * proofs, three cosignature checks, the stored cosignatures) costs the ledger process.
+ */
+async function cpuPerRound(witnesses: readonly { name: string; vkey: string; url: string }[], transport: 'fetch' | 'node:http', logDir: string): Promise<number> {
+  const ROUNDS = Number(process.env.BENCH_WITNESS_ROUNDS ?? 150)
+  const policy = parsePolicy([...witnesses.map((w) => `witness ${w.name} ${w.vkey} ${w.url}`), 'group two 2 w1 w2 w3', 'quorum two', ''].join('\n'))
+  const quiet = { info: () => {}, warn: () => {} }
+  const measure = async (witnessing: boolean): Promise<number> => {
+    // One log for every measurement (the witnesses remember it): it just grows.
+    const log = await openBenchLog(logDir)
+    let roundDone: () => void = () => {}
+    const w = witnessing ? new Witnessing({ log, archive: log, policy, logger: quiet, roundMs: 0, onRound: () => roundDone(), ...(transport === 'fetch' ? { fetch } : {}) }) : null
+    try {
+      const cosigned = () => w === null || w.status().witnesses.every((x) => x.size === log.size)
+      const appendAndWitness = async () => {
+        await log.append([benchRequest(next++)])
+        while (!cosigned()) await new Promise<void>((r) => { roundDone = r })
+      }
+      for (let i = 0; i < 5; i++) await appendAndWitness() // warm up: connections, the 409 that tells each witness's size
+      const cpu = process.cpuUsage()
+      for (let i = 0; i < ROUNDS; i++) await appendAndWitness()
+      const used = process.cpuUsage(cpu)
+      return (used.user + used.system) / ROUNDS
+    } finally {
+      await w?.close()
+      await log.close()
+    }
+  }
+  const base = await measure(false)
+  const witnessed = await measure(true)
+  return witnessed - base
+}
+
 export async function runWitnessBench(): Promise<void> {
   console.log(`\n== witness: ${CALLERS} concurrent notarize callers, ${SECONDS} s per scenario, 3 witness processes ==`)
   const ledger = tempDir('el-bench-wl-')
@@ -119,21 +159,29 @@ export async function runWitnessBench(): Promise<void> {
   const witnesses: ServerProcess[] = []
   const dirs: { remove(): void }[] = [ledger]
   const lines = [`log ${vkey}`]
+  const named: { name: string; vkey: string; url: string }[] = []
   try {
     for (const i of [1, 2, 3]) {
       const dir = tempDir(`el-bench-w${i}-`)
       dirs.push(dir)
       const port = await freePort()
-      const w = await startServer({ DATA_DIR: dir.dir, PORT: String(port) }, undefined, ['witness', '--name', `w${i}.bench.example/w`, '--log', vkey])
+      // Also the round bench's log (the fixture key), a second ledger for the same witnesses.
+      const w = await startServer({ DATA_DIR: dir.dir, PORT: String(port) }, undefined, ['witness', '--name', `w${i}.bench.example/w`, '--log', vkey, '--log', signer().vkey])
       witnesses.push(w)
       const wv = (await run(process.execPath, [CLI, 'witness', 'vkey'], { env: { ...process.env, DATA_DIR: dir.dir } })).stdout.trim()
       lines.push(`witness w${i} ${wv} ${w.url}`)
+      named.push({ name: `w${i}`, vkey: wv, url: w.url })
     }
     lines.push('group two 2 w1 w2 w3', 'quorum two', '')
+    const roundRows = [['ledger CPU per witnessing round (3 witnesses)', 'µs']]
+    const roundLog = join(ledger.dir, 'rounds')
+    await cpuPerRound(named, 'fetch', roundLog) // JIT warm-up, not shown
+    for (const transport of ['fetch', 'node:http', 'fetch', 'node:http', 'fetch', 'node:http'] as const) roundRows.push([transport, fmt(await cpuPerRound(named, transport, roundLog))])
+    printTable(roundRows)
     const policy = join(ledger.dir, 'policy.txt')
     writeFileSync(policy, lines.join('\n'))
     // Alternated, so a burst of load from elsewhere on a shared machine hits both alike.
-    const roundMs = (process.env.BENCH_WITNESS_ROUND_MS ?? '100').split(',').map(Number)
+    const roundMs = (process.env.BENCH_WITNESS_ROUND_MS ?? '0,250').split(',').map(Number)
     const rows: string[][] = [['scenario', 'appends/s', 'vs none', 'ledger CPU µs/append', 'rounds/s', 'tree size', 'witnessed size at end']]
     for (const ms of roundMs) {
       // One log for every run, so both pay the same for its growing tree and LevelDB's

@@ -25,7 +25,8 @@ export interface CosignedCheckpoint {
 /** Where a log keeps them (chain/log.ts implements it over its store). */
 export interface CosignedArchive {
   loadCosigned(slot: CosignedSlot): Promise<CosignedCheckpoint | undefined>
-  saveCosigned(slot: CosignedSlot, c: CosignedCheckpoint): Promise<void>
+  /** One write for all of `slots` (the newest checkpoint is often the witnessed one too). */
+  saveCosigned(slots: readonly CosignedSlot[], c: CosignedCheckpoint): Promise<void>
 }
 
 export function encodeCosigned(c: CosignedCheckpoint): string {

@@ -151,8 +151,8 @@ export class Log implements LogReader, NodeReader, CosignedArchive {
     return v === undefined ? undefined : decodeCosigned(v)
   }
 
-  saveCosigned(slot: CosignedSlot, c: CosignedCheckpoint): Promise<void> {
-    return this.#store.putCosigned(slot, cosignedSize(c), encodeCosigned(c))
+  saveCosigned(slots: readonly CosignedSlot[], c: CosignedCheckpoint): Promise<void> {
+    return this.#store.putCosigned(slots, cosignedSize(c), encodeCosigned(c))
   }
 
   onCheckpoint(listener: (checkpoint: string) => void): () => void {

@@ -269,10 +269,10 @@ export class PgStore implements LedgerStore {
     return row?.value
   }
 
-  async putCosigned(slot: CosignedSlot, size: number, value: string): Promise<void> {
+  async putCosigned(slots: readonly CosignedSlot[], size: number, value: string): Promise<void> {
     // Several instances may each run a witnessing loop over one database: the larger tree wins.
-    await this.#q(`INSERT INTO el_cosigned (slot, size, value) VALUES ($1, $2, $3)
-      ON CONFLICT (slot) DO UPDATE SET size = EXCLUDED.size, value = EXCLUDED.value WHERE el_cosigned.size <= EXCLUDED.size`, [slot, size, value])
+    await this.#q(`INSERT INTO el_cosigned (slot, size, value) SELECT unnest($1::text[]), $2, $3
+      ON CONFLICT (slot) DO UPDATE SET size = EXCLUDED.size, value = EXCLUDED.value WHERE el_cosigned.size <= EXCLUDED.size`, [[...slots], size, value])
   }
 
   async byKindId(kind: string, id: string, owner: string): Promise<KindIdRow | undefined> {

@@ -118,7 +118,8 @@ export interface LedgerStore extends NodeReader {
    * one database never move a slot back. Not synced on its own: a lost one is asked again.
    */
   cosigned(slot: CosignedSlot): Promise<string | undefined>
-  putCosigned(slot: CosignedSlot, size: number, value: string): Promise<void>
+  /** The same value into each of `slots`, in one write. */
+  putCosigned(slots: readonly CosignedSlot[], size: number, value: string): Promise<void>
 }
 
 /** Which cosigned checkpoint: the newest gathered so far, or the newest that met the quorum. */
@@ -223,6 +224,7 @@ export class LevelStore implements LedgerStore {
   readonly location: string
   readonly db: Db
   #vault: PayloadVault | null = null
+  readonly #cosignedSizes = new Map<CosignedSlot, number>()
 
   constructor(location: string) {
     this.location = location
@@ -427,13 +429,24 @@ export class LevelStore implements LedgerStore {
     return v === undefined ? undefined : utf8Decoder.decode(v.subarray(8))
   }
 
-  async putCosigned(slot: CosignedSlot, size: number, value: string): Promise<void> {
-    const k = keys.cosigned(slot)
-    const old = await this.db.get(k)
-    if (old !== undefined && readU64(old) > size) return
+  async putCosigned(slots: readonly CosignedSlot[], size: number, value: string): Promise<void> {
+    const batch = this.db.batch()
+    const row = concatBytes(u64(size), utf8ToBytes(value))
+    for (const slot of slots) {
+      // This process is the only writer: the stored size is read once, then remembered.
+      let stored = this.#cosignedSizes.get(slot)
+      if (stored === undefined) {
+        const old = await this.db.get(keys.cosigned(slot))
+        stored = old === undefined ? -1 : readU64(old)
+      }
+      if (stored > size) continue
+      this.#cosignedSizes.set(slot, size)
+      batch.put(keys.cosigned(slot), row)
+    }
     // No sync: LevelDB's log is one sequential file, so the next block's synced write makes
     // this durable too; a process crash (kill -9) never loses it, as the OS has it already.
-    await this.db.put(k, concatBytes(u64(size), utf8ToBytes(value)), { sync: false })
+    if (batch.length > 0) await batch.write({ sync: false })
+    else await batch.close()
   }
 
   async byKindId(kind: string, id: string, owner: string): Promise<KindIdRow | undefined> {

@@ -88,7 +88,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metrics: choiceVar(env, 'METRICS', jwksUrl ? 'private' : 'public', ['public', 'private'] as const),
     bodyLimit: intVar(env, 'BODY_LIMIT', 4 * 1024 * 1024, 1024, 64 * 1024 * 1024),
     ...(env.WITNESS_POLICY ? { witnessPolicy: resolve(env.WITNESS_POLICY) } : {}),
-    witnessRoundMs: intVar(env, 'WITNESS_ROUND_MS', 100, 0, 60_000),
+    witnessRoundMs: intVar(env, 'WITNESS_ROUND_MS', 250, 0, 60_000),
     certificate: {
       operator: env.CERT_ISSUER || '（未配置运营方 CERT_ISSUER）',
       area: env.CERT_AREA || '（未配置地区 CERT_AREA）',

@@ -58,6 +58,8 @@ export interface WitnessingOptions {
    * (witnesses × 1000 / roundMs) per second, whatever the append rate. 0: back to back.
    */
   roundMs?: number
+  /** Called after every round (benches and tests wait on it instead of polling). */
+  onRound?: () => void
   /** Where cosignatures outlive a restart (the log's store); without it they live in memory only. */
   archive?: CosignedArchive
 }
@@ -90,6 +92,7 @@ export class Witnessing {
   readonly #slots: WitnessSlot[]
   readonly #archive: CosignedArchive | null
   readonly #roundMs: number
+  readonly #onRound: () => void
   #lastRound = 0
   /** Ends the pause between rounds early (close). */
   #wake: (() => void) | null = null
@@ -122,7 +125,8 @@ export class Witnessing {
         return { status: res.status, contentType: res.headers.get('content-type') ?? '', text: await res.text() }
       }
     this.#archive = opts.archive ?? null
-    this.#roundMs = opts.roundMs ?? 100
+    this.#roundMs = opts.roundMs ?? 250
+    this.#onRound = opts.onRound ?? (() => {})
     this.#slots = opts.policy.witnesses.map((w) => ({ w, size: null, failures: 0, retryAt: 0, lastError: w.url ? null : 'no URL in the policy: cannot be asked', lastCosignedAt: null }))
     this.#unsubscribe = opts.log.onCheckpoint(() => this.kick())
   }
@@ -231,6 +235,7 @@ export class Witnessing {
       this.#checkQuorum(g)
       if (g.lines.size !== before) await this.#save(g)
       this.#scheduleRetry()
+      this.#onRound()
     }
   }
 
@@ -318,8 +323,7 @@ export class Witnessing {
     if (this.#archive === null) return
     const c = { note: g.note, cosignatures: [...g.lines.values()].join('') }
     try {
-      await this.#archive.saveCosigned('latest', c)
-      if (this.#witnessed === g) await this.#archive.saveCosigned('witnessed', c)
+      await this.#archive.saveCosigned(this.#witnessed === g ? ['latest', 'witnessed'] : ['latest'], c)
     } catch (e) {
       // Kept in memory all the same; only a restart would forget them.
       if (!this.#closed) this.#logger.warn({ size: g.size }, `cannot store cosignatures: ${(e as Error).message}`)

@@ -52,10 +52,9 @@ for (const d of drivers) {
     await log.append([request(2)])
     const big = { note: log.checkpoint(), cosignatures: '' }
     t.equal(await log.loadCosigned('latest'), undefined, 'nothing stored yet')
-    await log.saveCosigned('latest', small)
-    await log.saveCosigned('latest', big)
-    await log.saveCosigned('latest', small) // a smaller tree (another instance behind): ignored
-    await log.saveCosigned('witnessed', small)
+    await log.saveCosigned(['latest', 'witnessed'], small)
+    await log.saveCosigned(['latest'], big)
+    await log.saveCosigned(['latest'], small) // a smaller tree (another instance behind): ignored
     await log.close()
     log = await openLog(d, loc)
     t.teardown(() => log.close())
