@@ -96,7 +96,7 @@ export class Witnessing {
   #lastRound = 0
   /** Ends the pause between rounds early (close). */
   #wake: (() => void) | null = null
-  /** Rounds run so far (for the bench and /metrics). */
+  /** Rounds run so far (bench/witness.ts reports rounds per second). */
   rounds = 0
   #latest: Gathered | null = null
   #witnessed: Gathered | null = null
