@@ -48,6 +48,8 @@ const MIGRATIONS: readonly (string | ((client: PoolClient) => Promise<void>))[] 
       after = Number(rows[rows.length - 1].idx)
     }
   },
+  // 3: the witnessing loop's cosigned checkpoints (LevelDB: the m cosigned:<slot> rows).
+  `CREATE TABLE el_cosigned (slot text PRIMARY KEY, size bigint NOT NULL, value text NOT NULL);`,
 ]
 
 export const SCHEMA_VERSION = MIGRATIONS.length

@@ -9,7 +9,7 @@ import type { Pool, PoolClient, QueryResultRow } from 'pg'
 import { ERASED_FINGERPRINT, type KindIdOwner, type KindIdRow } from './idempotency.ts'
 import { migrate } from './pg-schema.ts'
 import { storageOf, storeOf, type LedgerStorage } from './storage.ts'
-import { MissingNodeError, nodeRowOf, type BlockWrite, type LedgerStore, type LogHead, type StoredEntry } from './store.ts'
+import { MissingNodeError, nodeRowOf, type BlockWrite, type CosignedSlot, type LedgerStore, type LogHead, type StoredEntry } from './store.ts'
 import { commitmentBytes, type HashHit, type HashMatch } from './search-hashes.ts'
 import type { NodeId } from './tree.ts'
 
@@ -237,7 +237,7 @@ export class PgStore implements LedgerStore {
   /** Deletes every row of the log, under the block lock (clearPgLog). */
   async clear(): Promise<void> {
     await this.exclusive(async (tx) => {
-      await (tx as PgStore).#q('TRUNCATE el_entry, el_block, el_checkpoint, el_kind_id, el_subject, el_leaf, el_ref, el_payload, el_hash')
+      await (tx as PgStore).#q('TRUNCATE el_entry, el_block, el_checkpoint, el_kind_id, el_subject, el_leaf, el_ref, el_payload, el_hash, el_cosigned')
       await (tx as PgStore).#q(`UPDATE el_head SET size = 0, height = -1, block_hash = '', root = ''`)
     })
   }
@@ -275,6 +275,17 @@ export class PgStore implements LedgerStore {
   async checkpoint(height: number): Promise<string | undefined> {
     const [row] = await this.#q<{ note: string }>('SELECT note FROM el_checkpoint WHERE height = $1', [height])
     return row?.note
+  }
+
+  async cosigned(slot: CosignedSlot): Promise<string | undefined> {
+    const [row] = await this.#q<{ value: string }>('SELECT value FROM el_cosigned WHERE slot = $1', [slot])
+    return row?.value
+  }
+
+  async putCosigned(slots: readonly CosignedSlot[], size: number, value: string): Promise<void> {
+    // Several instances may each run a witnessing loop over one database: the larger tree wins.
+    await this.#q(`INSERT INTO el_cosigned (slot, size, value) SELECT unnest($1::text[]), $2, $3
+      ON CONFLICT (slot) DO UPDATE SET size = EXCLUDED.size, value = EXCLUDED.value WHERE el_cosigned.size <= EXCLUDED.size`, [[...slots], size, value])
   }
 
   async byKindId(kind: string, id: string, owner: string): Promise<KindIdRow | undefined> {

@@ -6,7 +6,7 @@ import { PayloadVault } from './payload-vault.ts'
 import { parseBlockHeader } from './block.ts'
 import { BlockSealer, openPayload, payloadKeyId } from './payload-cipher.ts'
 import type { NodeId, NodeReader, StoredNode } from './tree.ts'
-import { bytesToHex, hexToBytes, utf8Decoder, utf8ToBytes, readU64, u64 } from './encoding.ts'
+import { bytesToHex, concatBytes, hexToBytes, utf8Decoder, utf8ToBytes, readU64, u64 } from './encoding.ts'
 import { ERASED_FINGERPRINT, statementOwner, type KindIdOwner, type KindIdRow } from './idempotency.ts'
 import { commitmentBytes, payloadDocumentHashes, type HashHit } from './search-hashes.ts'
 import { parseStatement } from './statement.ts'
@@ -119,7 +119,18 @@ export interface LedgerStore extends NodeReader {
    * one writer, the process that opened it.
    */
   exclusive?<T>(fn: (tx: LedgerStore, head: LogHead | null) => Promise<T>): Promise<T>
+  /**
+   * The witnessing loop's cosigned checkpoints (chain/cosigned-checkpoints.ts), one value
+   * per slot. A write for a smaller tree than the stored one is ignored, so instances over
+   * one database never move a slot back. Not synced on its own: a lost one is asked again.
+   */
+  cosigned(slot: CosignedSlot): Promise<string | undefined>
+  /** The same value into each of `slots`, in one write. */
+  putCosigned(slots: readonly CosignedSlot[], size: number, value: string): Promise<void>
 }
+
+/** Which cosigned checkpoint: the newest gathered so far, or the newest that met the quorum. */
+export type CosignedSlot = 'latest' | 'witnessed'
 
 // Key prefixes. Numbers are fixed-width big-endian so ranges scan in index order.
 // e + u64 index → u64 height ‖ u8 n ‖ n × 32-byte hashes ‖ statement bytes. The n hashes
@@ -141,7 +152,11 @@ const P_PAYLOAD = 0x70 // p + u64 index → canonical {record, salt}, sealed (ch
 const P_HASH = 0x64
 const HASH_COMMITMENT = new Uint8Array([0x63])
 const HASH_DOCUMENT = new Uint8Array([0x64])
-const P_META = 0x6d // m + "head" → JSON LogHead; m + "format" → STORAGE_FORMAT; m + "vault" → u64 next key id; m + "shred" → JSON key ids still to destroy
+// m + "head" → JSON LogHead; m + "format" → STORAGE_FORMAT; m + "vault" → u64 next key id;
+// m + "shred" → JSON key ids still to destroy; m + "cosigned:<slot>" → u64 size ‖ JSON
+// cosigned checkpoint. Meta rows are not part of the format's layout, so adding one needs no
+// format bump.
+const P_META = 0x6d
 
 /** Bumped whenever the row layout changes; a store of another format refuses to open. */
 export const STORAGE_FORMAT = 'evidence-ledger/4'
@@ -186,6 +201,7 @@ export const keys = {
   format: () => key(P_META, utf8ToBytes('format')),
   vaultNext: () => key(P_META, utf8ToBytes('vault')),
   pendingShred: () => key(P_META, utf8ToBytes('shred')),
+  cosigned: (slot: CosignedSlot) => key(P_META, utf8ToBytes(`cosigned:${slot}`)),
 }
 
 /** Byte offset of the level-`level` hash inside an entry row. */
@@ -225,6 +241,7 @@ export class LevelStore implements LedgerStore {
   readonly location: string
   readonly db: Db
   #vault: PayloadVault | null = null
+  readonly #cosignedSizes = new Map<CosignedSlot, number>()
 
   constructor(location: string) {
     this.location = location
@@ -455,6 +472,31 @@ export class LevelStore implements LedgerStore {
   async checkpoint(height: number): Promise<string | undefined> {
     const v = await this.db.get(keys.checkpoint(height))
     return v === undefined ? undefined : utf8Decoder.decode(v)
+  }
+
+  async cosigned(slot: CosignedSlot): Promise<string | undefined> {
+    const v = await this.db.get(keys.cosigned(slot))
+    return v === undefined ? undefined : utf8Decoder.decode(v.subarray(8))
+  }
+
+  async putCosigned(slots: readonly CosignedSlot[], size: number, value: string): Promise<void> {
+    const batch = this.db.batch()
+    const row = concatBytes(u64(size), utf8ToBytes(value))
+    for (const slot of slots) {
+      // This process is the only writer: the stored size is read once, then remembered.
+      let stored = this.#cosignedSizes.get(slot)
+      if (stored === undefined) {
+        const old = await this.db.get(keys.cosigned(slot))
+        stored = old === undefined ? -1 : readU64(old)
+      }
+      if (stored > size) continue
+      this.#cosignedSizes.set(slot, size)
+      batch.put(keys.cosigned(slot), row)
+    }
+    // No sync: LevelDB's log is one sequential file, so the next block's synced write makes
+    // this durable too; a process crash (kill -9) never loses it, as the OS has it already.
+    if (batch.length > 0) await batch.write({ sync: false })
+    else await batch.close()
   }
 
   async byKindId(kind: string, id: string, owner: string): Promise<KindIdRow | undefined> {

@@ -32,6 +32,8 @@ export interface Config {
   witnessPolicy?: string
   /** TSA_URL + TSA_CERT: an RFC 3161 time-stamping authority that dates checkpoints (docs/timestamps.md). */
   tsa?: { url: string; certPath: string; intervalMs: number }
+  /** WITNESS_ROUND_MS: the least time between two witnessing rounds (coalescing; docs/witness.md). */
+  witnessRoundMs: number
   /** Who issues 存证证明 and where the public pages are (docs/certificate.md). */
   certificate: {
     operator: string
@@ -89,6 +91,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimit: intVar(env, 'BODY_LIMIT', 4 * 1024 * 1024, 1024, 64 * 1024 * 1024),
     ...(env.WITNESS_POLICY ? { witnessPolicy: resolve(env.WITNESS_POLICY) } : {}),
     ...tsaVars(env),
+    witnessRoundMs: intVar(env, 'WITNESS_ROUND_MS', 250, 0, 60_000),
     certificate: {
       operator: env.CERT_ISSUER || '（未配置运营方 CERT_ISSUER）',
       area: env.CERT_AREA || '（未配置地区 CERT_AREA）',

@@ -7,7 +7,7 @@ import { isCompactBatch, verifyCompactBatch } from '../../chain/compact-receipts
 import { parsePolicy, type Policy } from '../../chain/policy.ts'
 import { TLOG_PROOF_HEADER, verifyTlogProof } from '../../chain/tlog-proof.ts'
 import type { WitnessStep } from '../../chain/witnessed-checkpoint.ts'
-import { NO_POLICY, witnessingSteps, type WitnessableDocument } from '../../chain/witnessing-evidence.ts'
+import { NO_POLICY, WITNESS_STEP_LABELS, vouchedBy, witnessingSteps, type WitnessableDocument } from '../../chain/witnessing-evidence.ts'
 import { hexToBytes } from '../../chain/encoding.ts'
 import { parsePemCertificates } from '../../chain/timestamp.ts'
 import { timestampSteps, type TimestampStep, type TimestampedDocument } from '../../chain/timestamp-evidence.ts'
@@ -22,14 +22,6 @@ export interface VerifyOutput {
   vouchedBy: 'quorum' | 'operator only'
   /** RFC 3161: the time-stamped checkpoint and the token (with --tsa-cert), separate steps. */
   timestamp: TimestampStep[]
-}
-
-/** Witnessing steps (chain/witnessing-evidence.ts), reported beside the document's own. */
-const WITNESS_LABEL: Record<string, string> = {
-  'log-signature': '见证：检查点由账本密钥签名 witnessing: checkpoint is signed by the ledger key',
-  cosignature: '见证：联署 witnessing: cosignature',
-  quorum: '见证：达到法定见证数 witnessing: witness quorum',
-  'witness-inclusion': '见证：条目在联署的树中 witnessing: entry is included in the cosigned tree',
 }
 
 const TIMESTAMP_LABEL: Record<TimestampStep['step'], string> = {
@@ -50,9 +42,8 @@ export function readVkey(keyArg: string): string {
 }
 
 function finish(kind: VerifyOutput['kind'], steps: StepResult[], witnessing: WitnessStep[], policy: Policy | undefined, timestamp: TimestampStep[] = []): VerifyOutput {
-  const quorum = witnessing.find((s) => s.step === 'quorum')
   const ok = (steps.length === 0 || allPassed(steps)) && witnessing.every((s) => s.ok !== false) && timestamp.every((s) => s.ok !== false)
-  return { kind, ok, steps, witnessing, vouchedBy: policy !== undefined && quorum?.ok === true && policy.quorum !== 'none' ? 'quorum' : 'operator only', timestamp }
+  return { kind, ok, steps, witnessing, vouchedBy: vouchedBy(witnessing, policy), timestamp }
 }
 
 export interface VerifyOptions {
@@ -111,7 +102,8 @@ export function formatSteps(out: VerifyOutput): string {
   })
   for (const s of out.witnessing) {
     const mark = s.ok === true ? 'PASS' : s.ok === false ? 'FAIL' : 'n/a '
-    const label = s.step === 'inclusion' ? WITNESS_LABEL['witness-inclusion'] : s.step === 'cosignature' ? `${WITNESS_LABEL.cosignature} by ${s.witness}` : WITNESS_LABEL[s.step]
+    const l = WITNESS_STEP_LABELS[s.step]
+    const label = `${l.zh} ${l.en}${s.step === 'cosignature' ? ` by ${s.witness}` : ''}`
     lines.push(`${mark}  ${label}\n      ${s.detail}`)
   }
   for (const s of out.timestamp) {

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { ProblemError } from '../../plugins/problems.ts'
 import { buildBundle } from '../evidence-bundle.ts'
+import { witnessedMember } from '../witnessed-member.ts'
 import { certificateFields, renderCertificatePdf, verifyForCertificate } from '../certificate/index.ts'
 import type { Config } from '../config.ts'
 import { EntryParams, SubmitterQuery } from '../schemas/params.ts'
@@ -27,7 +28,8 @@ const evidenceRoutes: FastifyPluginAsyncTypebox<{ certificate: Config['certifica
     const bundle = await buildBundle(app.ledger, kind, id, addressedOwner(request.principal!, request.query.submitter, notFound), { timestamps: app.timestamps })
     if (!bundle) throw notFound()
     reply.header('content-disposition', `attachment; filename="evidence-${kind}-${fileSafe(id)}.json"`)
-    return bundle
+    // With a witness policy, the witnesses' word travels with the bundle (docs/evidence.md).
+    return app.witnessing ? { ...bundle, witnessed: await witnessedMember(app.ledger.log, app.witnessing, bundle) } : bundle
   })
 
   app.get('/v1/evidence/:kind/:id/certificate.pdf', {

@@ -9,6 +9,7 @@ import { promisify } from 'node:util'
 import { setTimeout as sleep } from 'node:timers/promises'
 import pg from 'pg'
 import { openPgStorage } from '../../chain/pg-store.ts'
+import { SCHEMA_VERSION } from '../../chain/pg-schema.ts'
 import { verifyReceipt, type Receipt } from '../../chain/verify.ts'
 import { CLI } from '../../scripts/server-process.ts'
 import { makeApp, sampleRecords } from '../helpers/app.ts'
@@ -55,7 +56,8 @@ if ('skip' in server) {
     await c.connect()
     await c.query('INSERT INTO el_migrations (version) VALUES (99)')
     await c.end()
-    await t.rejects(openPgStorage(url), /holds ledger schema version 99, this version reads up to 2: upgrade the service/)
+    t.equal(SCHEMA_VERSION, 3, 'version 2 added el_hash, 3 el_cosigned')
+    await t.rejects(openPgStorage(url), new RegExp(`holds ledger schema version 99, this version reads up to ${SCHEMA_VERSION}: upgrade the service`))
   })
 
   t.test('migrate DATA_DIR → PostgreSQL → DATA_DIR, audit on both stores', async (t) => {
