@@ -130,8 +130,9 @@ if (!('skip' in pgServer)) {
     await log.close()
     const c = new pg.Client({ connectionString: url })
     await c.connect()
-    await c.query('DROP TABLE el_hash')
-    await c.query('DELETE FROM el_migrations WHERE version = 2')
+    // Back to schema 1: the steps after it (el_hash, el_cosigned) undone.
+    await c.query('DROP TABLE el_hash, el_cosigned')
+    await c.query('DELETE FROM el_migrations WHERE version >= 2')
     await c.end()
     const reopened = await Log.open({ storage: await openPgStorage(url), origin: ORIGIN, signer: testSigner() })
     t.teardown(() => reopened.close())
