@@ -15,7 +15,16 @@ async function metricsPlugin(app: FastifyInstance, opts: MetricsOptions): Promis
   const registry = new Registry()
   collectDefaultMetrics({ register: registry })
   const log = opts.log
-  const appends = new Counter({ name: 'ledger_appends_total', help: 'Notarization outcomes', labelNames: ['outcome'], registers: [registry] })
+  // Per-request counts live in plain maps and reach prom-client at scrape time: a labelled
+  // inc() per request (label hashing) cost more than the count is worth.
+  const appendCounts = new Map<string, number>()
+  new Counter({
+    name: 'ledger_appends_total', help: 'Notarization outcomes', labelNames: ['outcome'], registers: [registry],
+    collect() {
+      this.reset()
+      for (const [outcome, n] of appendCounts) this.inc({ outcome }, n)
+    },
+  })
   const blockEntries = new Histogram({
     name: 'ledger_block_entries', help: 'Requests sequenced per block (group commit size)',
     buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 5000], registers: [registry],
@@ -44,8 +53,6 @@ async function metricsPlugin(app: FastifyInstance, opts: MetricsOptions): Promis
       }
     },
   })
-  // Counted in a plain map and handed to prom-client at scrape time: a labelled inc() per
-  // request (label hashing, a promise-returning hook) cost more than the count is worth.
   const requestCounts = new Map<string, number>()
   new Counter({
     name: 'http_requests_total', help: 'HTTP requests', labelNames: ['route', 'status'], registers: [registry],
@@ -62,7 +69,9 @@ async function metricsPlugin(app: FastifyInstance, opts: MetricsOptions): Promis
     blockEntries.observe(s.count)
     commit.observe(s.durationMs / 1000)
   }
-  app.decorate('countAppends', (outcome: string, n = 1) => appends.inc({ outcome }, n))
+  app.decorate('countAppends', (outcome: string, n = 1) => {
+    appendCounts.set(outcome, (appendCounts.get(outcome) ?? 0) + n)
+  })
   app.addHook('onResponse', (request, reply, done) => {
     const k = `${request.routeOptions.url ?? 'unknown'}\u0000${reply.statusCode}`
     requestCounts.set(k, (requestCounts.get(k) ?? 0) + 1)

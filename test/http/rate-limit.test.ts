@@ -43,7 +43,7 @@ t.test('answers carry the limit, what remains and when the window resets', async
   t.same(remaining, ['4', '3', '2', '1', '0', '0'])
 })
 
-t.test('/metrics counts requests by route and status', async (t) => {
+t.test('/metrics counts requests by route and status, and notarization outcomes', async (t) => {
   const { app, auth } = await makeApp(t)
   const headers = await auth('submitter')
   for (let i = 0; i < 3; i++) await app.inject({ method: 'POST', url: '/v1/records', headers, payload: { kind: 'evidence', record: sampleRecords(200 + i).evidence } })
@@ -63,4 +63,6 @@ t.test('/metrics counts requests by route and status', async (t) => {
   count = await scrape()
   t.equal(count('/v1/records', 201), 4, 'a later scrape sees later requests')
   t.equal(count('/metrics', 200), 1)
+  const appends = (await app.inject({ url: '/metrics' })).body.split('\n').filter((l) => l.startsWith('ledger_appends_total{'))
+  t.same(appends, ['ledger_appends_total{outcome="201"} 4'], 'notarization outcomes, the refused one never reached the ledger')
 })
