@@ -8,6 +8,7 @@
 // candidate exists, and one background loop stamps the newest candidate, one request at a
 // time, so checkpoints that land meanwhile are coalesced into the next request. A TSA that
 // fails or answers something that does not verify is retried with backoff.
+import { CoalescedLoop } from './coalesced-loop.ts'
 import { bytesToHex, utf8ToBytes } from '../chain/encoding.ts'
 import { parseCheckpointNote, parseNote } from '../chain/note.ts'
 import type { LogReader } from '../chain/reader.ts'
@@ -79,10 +80,12 @@ export class Timestamping {
   #retryAt = 0
   #lastRequestAt = -Infinity
   #lastError: string | null = null
-  #running: Promise<void> | null = null
-  #dirty = false
-  #timer: NodeJS.Timeout | null = null
-  #closed = false
+  // One request in flight; checkpoints that land meanwhile are served by the next one, no
+  // sooner than TSA_INTERVAL after the last request or the back-off after a failure.
+  readonly #loop = new CoalescedLoop({
+    pass: () => this.#pass(),
+    notBefore: () => Math.max(this.#retryAt, this.#lastRequestAt + this.#o.minIntervalMs),
+  })
   #unsubscribe: () => void = () => {}
   /** TSA requests by result (granted, failed), for /metrics. */
   readonly counts = new Map<string, number>()
@@ -104,16 +107,12 @@ export class Timestamping {
 
   /** Cheap and synchronous: safe on the append path. */
   kick(): void {
-    if (this.#closed) return
-    this.#dirty = true
-    if (this.#running === null) this.#running = new Promise<void>((r) => setImmediate(r)).then(() => this.#loop()).finally(() => { this.#running = null })
+    this.#loop.kick()
   }
 
   async close(): Promise<void> {
-    this.#closed = true
     this.#unsubscribe()
-    if (this.#timer) clearTimeout(this.#timer)
-    await this.#running
+    await this.#loop.close()
   }
 
   status(): TimestampingStatus {
@@ -130,42 +129,27 @@ export class Timestamping {
     return t !== null && t.size > 0 && t.size > (this.#stampedSize ?? 0) ? t : null
   }
 
-  async #loop(): Promise<void> {
-    while (this.#dirty && !this.#closed) {
-      this.#dirty = false
-      const target = this.#target()
-      if (target === null) continue
-      const notBefore = Math.max(this.#retryAt, this.#lastRequestAt + this.#o.minIntervalMs)
-      if (Date.now() < notBefore) {
-        this.#wakeAt(notBefore)
-        return
-      }
-      this.#lastRequestAt = Date.now()
-      try {
-        await this.#stamp(target)
-        this.#count('granted')
-        if (this.#failures > 0) this.#o.logger.info({ size: target.size }, `TSA ${this.#o.url} is answering again`)
-        this.#failures = 0
-        this.#retryAt = 0
-        this.#lastError = null
-      } catch (e) {
-        this.#failures++
-        this.#retryAt = Date.now() + Math.min(this.#o.maxBackoffMs, this.#o.backoffMs * 2 ** (this.#failures - 1))
-        const message = (e as Error).name === 'TimeoutError' ? `no answer within ${this.#o.timeoutMs} ms` : (e as Error).message
-        if (message !== this.#lastError || this.#failures === 1) this.#o.logger.warn({ size: target.size, failures: this.#failures }, `TSA ${this.#o.url}: ${message}`)
-        this.#lastError = message
-        this.#count('failed')
-        // Try again later even if no new checkpoint comes.
-        this.#dirty = true
-      }
+  async #pass(): Promise<void> {
+    const target = this.#target()
+    if (target === null) return
+    this.#lastRequestAt = Date.now()
+    try {
+      await this.#stamp(target)
+      this.#count('granted')
+      if (this.#failures > 0) this.#o.logger.info({ size: target.size }, `TSA ${this.#o.url} is answering again`)
+      this.#failures = 0
+      this.#retryAt = 0
+      this.#lastError = null
+    } catch (e) {
+      this.#failures++
+      this.#retryAt = Date.now() + Math.min(this.#o.maxBackoffMs, this.#o.backoffMs * 2 ** (this.#failures - 1))
+      const message = (e as Error).name === 'TimeoutError' ? `no answer within ${this.#o.timeoutMs} ms` : (e as Error).message
+      if (message !== this.#lastError || this.#failures === 1) this.#o.logger.warn({ size: target.size, failures: this.#failures }, `TSA ${this.#o.url}: ${message}`)
+      this.#lastError = message
+      this.#count('failed')
+      // Try again after the back-off even if no new checkpoint comes.
+      this.#loop.kick()
     }
-  }
-
-  /** Backing off, or too soon after the last request: look again then, even if no new checkpoint comes. */
-  #wakeAt(at: number): void {
-    if (this.#timer || this.#closed) return
-    this.#timer = setTimeout(() => { this.#timer = null; this.kick() }, Math.max(0, at - Date.now()))
-    this.#timer.unref()
   }
 
   #count(result: string): void {

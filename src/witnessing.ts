@@ -16,6 +16,7 @@ import { cosignatureMessage, decodeCosignature } from '../chain/cosignature.ts'
 import { verifiedCosignatures, type CosignedArchive, type CosignedCheckpoint } from '../chain/cosigned-checkpoints.ts'
 import { quorumSatisfied, type Policy, type PolicyWitness } from '../chain/policy.ts'
 import type { LogReader } from '../chain/reader.ts'
+import { CoalescedLoop } from './coalesced-loop.ts'
 import { TextPoster, type TextAnswer } from './post-text.ts'
 
 export interface WitnessStatus {
@@ -94,16 +95,12 @@ export class Witnessing {
   readonly #roundMs: number
   readonly #onRound: () => void
   #lastRound = 0
-  /** Ends the pause between rounds early (close). */
-  #wake: (() => void) | null = null
   /** Rounds run so far (bench/witness.ts reports rounds per second). */
   rounds = 0
   #latest: Gathered | null = null
   #witnessed: Gathered | null = null
-  #running: Promise<void> | null = null
-  #dirty = false
-  #timer: NodeJS.Timeout | null = null
-  #closed = false
+  // Rounds start at least roundMs apart: the witnessing work is bounded whatever the append rate.
+  readonly #loop = new CoalescedLoop({ pass: () => this.#round(), notBefore: () => this.#lastRound + this.#roundMs })
   #unsubscribe: () => void
   readonly #witnessedListeners = new Set<() => void>()
   /** Outcomes of add-checkpoint calls, by witness and result (for /metrics). */
@@ -169,19 +166,12 @@ export class Witnessing {
 
   /** Starts a round now (or right after the running one). Cheap and synchronous: safe on the append path. */
   kick(): void {
-    if (this.#closed) return
-    this.#dirty = true
-    // setImmediate: not even the first synchronous steps of a round run inside the
-    // sequencer's block write that called us.
-    if (this.#running === null) this.#running = new Promise<void>((r) => setImmediate(r)).then(() => this.#loop()).finally(() => { this.#running = null })
+    this.#loop.kick()
   }
 
   async close(): Promise<void> {
-    this.#closed = true
     this.#unsubscribe()
-    if (this.#timer) clearTimeout(this.#timer)
-    this.#wake?.()
-    await this.#running
+    await this.#loop.close()
     this.#poster?.close()
   }
 
@@ -210,46 +200,30 @@ export class Witnessing {
     }
   }
 
-  async #loop(): Promise<void> {
-    while (this.#dirty && !this.#closed) {
-      const wait = this.#lastRound + this.#roundMs - Date.now()
-      if (wait > 0) {
-        await new Promise<void>((r) => {
-          const timer = setTimeout(r, wait)
-          this.#wake = () => { clearTimeout(timer); r() }
-        })
-        this.#wake = null
-      }
-      if (this.#closed) return
-      this.#dirty = false
-      this.#lastRound = Date.now()
-      this.rounds++
-      const note = this.#log.checkpoint()
-      const size = parseCheckpointNote(note).checkpoint.size
-      if (size === 0) continue // nothing worth witnessing yet
-      if (this.#latest?.note !== note) this.#latest = { note, size, lines: new Map() }
-      const g = this.#latest
-      const now = Date.now()
-      const due = this.#slots.filter((s) => s.w.url !== undefined && !g.lines.has(s.w.name) && s.retryAt <= now)
-      const before = g.lines.size
-      await Promise.all(due.map((s) => this.#ask(s, g)))
-      this.#checkQuorum(g)
-      if (g.lines.size !== before) await this.#save(g)
-      this.#scheduleRetry()
-      this.#onRound()
-    }
+  async #round(): Promise<void> {
+    this.#lastRound = Date.now()
+    this.rounds++
+    const note = this.#log.checkpoint()
+    const size = parseCheckpointNote(note).checkpoint.size
+    if (size === 0) return // nothing worth witnessing yet
+    if (this.#latest?.note !== note) this.#latest = { note, size, lines: new Map() }
+    const g = this.#latest
+    const now = Date.now()
+    const due = this.#slots.filter((s) => s.w.url !== undefined && !g.lines.has(s.w.name) && s.retryAt <= now)
+    const before = g.lines.size
+    await Promise.all(due.map((s) => this.#ask(s, g)))
+    this.#checkQuorum(g)
+    if (g.lines.size !== before) await this.#save(g)
+    this.#scheduleRetry()
+    this.#onRound()
   }
 
   /** Wakes the loop when the earliest backing-off witness may be asked again. */
   #scheduleRetry(): void {
-    if (this.#timer) clearTimeout(this.#timer)
-    this.#timer = null
     const g = this.#latest
     const waiting = this.#slots.filter((s) => s.w.url !== undefined && (g === null || !g.lines.has(s.w.name)) && s.failures > 0)
-    if (waiting.length === 0 || this.#closed) return
-    const at = Math.min(...waiting.map((s) => s.retryAt))
-    this.#timer = setTimeout(() => { this.#timer = null; this.kick() }, Math.max(0, at - Date.now()))
-    this.#timer.unref()
+    if (waiting.length === 0) this.#loop.cancelWake()
+    else this.#loop.wakeAt(Math.min(...waiting.map((s) => s.retryAt)))
   }
 
   #count(name: string, result: string): void {
@@ -327,7 +301,7 @@ export class Witnessing {
       await this.#archive.saveCosigned(this.#witnessed === g ? ['latest', 'witnessed'] : ['latest'], c)
     } catch (e) {
       // Kept in memory all the same; only a restart would forget them.
-      if (!this.#closed) this.#logger.warn({ size: g.size }, `cannot store cosignatures: ${(e as Error).message}`)
+      if (!this.#loop.closed) this.#logger.warn({ size: g.size }, `cannot store cosignatures: ${(e as Error).message}`)
     }
   }
 
