@@ -283,26 +283,31 @@ export class LevelStore implements LedgerStore {
 
   /**
    * Format 3 → 4: every entry gains its commitment row and every payload still held its
-   * document rows, in one atomic, synced batch with the format row (a crash leaves format 3,
-   * and the next open indexes again). Erased payloads are gone, and so are their documents.
+   * document rows, then the format row, synced. The rows only add to the store and are the
+   * same each time, so they go in one batch per scan chunk (memory stays bounded on a log of
+   * millions); a crash before the format row leaves format 3, and the next open indexes again.
+   * The synced format row makes the earlier, unsynced batches durable with it (one write-ahead
+   * log). Erased payloads are gone, and so are their documents.
    */
   async #migrateFormat3(): Promise<void> {
-    const batch = this.db.batch()
     for await (const chunk of this.#chunks(keys.entry(0), key(P_ENTRY + 1))) {
+      const batch = this.db.batch()
       for (const [k, v] of chunk) {
         const i = readU64(k, 1)
         batch.put(keys.hash(commitmentBytes(parseStatement(decodeEntry(v).statement).commitment), i), HASH_COMMITMENT)
       }
+      await batch.write()
     }
     for await (const chunk of this.#chunks(keys.payload(0), key(P_PAYLOAD + 1))) {
+      const batch = this.db.batch()
       for (const [k, row] of chunk) {
         const i = readU64(k, 1)
         const plain = await this.#open(row)
         if (plain !== undefined) for (const h of payloadDocumentHashes(plain)) batch.put(keys.hash(hexToBytes(h), i), HASH_DOCUMENT)
       }
+      await batch.write()
     }
-    batch.put(keys.format(), utf8ToBytes(STORAGE_FORMAT))
-    await batch.write({ sync: true })
+    await this.db.put(keys.format(), utf8ToBytes(STORAGE_FORMAT), { sync: true })
   }
 
   async close(): Promise<void> {
