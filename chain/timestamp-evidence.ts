@@ -37,21 +37,31 @@ export interface TimestampStep {
   genTime?: string
 }
 
-export const NO_TSA_CERT = 'the bundle carries an RFC 3161 time-stamp token, not checked: give the TSA\'s certificate (--tsa-cert) to check it'
+export const NO_TSA_CERT = 'the bundle carries an RFC 3161 time-stamp token, not checked: its time is not verified until the TSA\'s certificate (or its CA\'s) is given (--tsa-cert, or the TSA certificate field of the /verify page)'
+
+export const NO_TIMESTAMP = 'no RFC 3161 time-stamp token in this document: only the operator\'s clock dates the entry'
+
+/** Chinese first, English second, as the document's own steps (STEP_LABELS in verify.ts); CLI and page share them. */
+export const TIMESTAMP_STEP_LABELS: Record<TimestampStep['step'], { zh: string; en: string }> = {
+  'timestamp-checkpoint': { zh: '时间戳：被盖时间戳的检查点包含该条目', en: 'timestamp: the time-stamped checkpoint contains the entry' },
+  timestamp: { zh: '可信时间戳 (RFC 3161)', en: 'timestamp token' },
+}
 
 /**
- * `tsaCerts`: DER certificates the user trusts for the TSA (its own, or its CA). Without them a
- * token is reported as not checked; with them a document without a token fails (the user
- * asked for a third-party time and there is none).
+ * `tsaCerts`: DER certificates the user trusts for the TSA (its own, or its CA). Without them
+ * the token is reported as not checked (the stamped checkpoint, which needs only the ledger
+ * key, still is); with them a document without a token fails (the user asked for a
+ * third-party time and there is none). No token and no certificates: no steps.
  */
 export async function timestampSteps(doc: TimestampedDocument, logKey: string, tsaCerts?: readonly Uint8Array[]): Promise<TimestampStep[]> {
   const m = doc.timestamp
-  if (tsaCerts === undefined) return m === undefined ? [] : [{ step: 'timestamp', ok: null, detail: NO_TSA_CERT }]
-  if (m === undefined) return [{ step: 'timestamp', ok: false, detail: 'no RFC 3161 time-stamp token in this document: only the operator\'s clock dates the entry' }]
+  if (m === undefined) return tsaCerts === undefined ? [] : [{ step: 'timestamp', ok: false, detail: NO_TIMESTAMP }]
   if (typeof m !== 'object' || m === null || typeof m.checkpoint !== 'string' || typeof m.token !== 'string') {
     return [{ step: 'timestamp', ok: false, detail: 'the timestamp member must be {checkpoint, token, inclusion, consistency}' }]
   }
-  return [checkpointStep(doc, m, logKey), await tokenStep(doc, m, tsaCerts)]
+  const stamped = checkpointStep(doc, m, logKey)
+  if (tsaCerts === undefined) return [stamped, { step: 'timestamp', ok: null, detail: NO_TSA_CERT }]
+  return [stamped, await tokenStep(doc, m, tsaCerts)]
 }
 
 /** The dated checkpoint is the ledger's, contains the entry, and leads to the document's checkpoint. */

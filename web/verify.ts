@@ -15,6 +15,10 @@ import { isStatement } from '../chain/statement.ts'
 import { parsePolicy, type Policy } from '../chain/policy.ts'
 import type { WitnessStep } from '../chain/witnessed-checkpoint.ts'
 import { WITNESS_STEP_LABELS, vouchedBy, witnessingSteps, type WitnessableDocument } from '../chain/witnessing-evidence.ts'
+// The RFC 3161 verifier (asn1 parsing, ~155 KB of the minified page) is bundled in, not
+// loaded on demand: the page is one file under a hash-only CSP and must work saved offline.
+import { parsePemCertificates } from '../chain/timestamp.ts'
+import { NO_TIMESTAMP, TIMESTAMP_STEP_LABELS, timestampSteps, type TimestampStep, type TimestampedDocument } from '../chain/timestamp-evidence.ts'
 import { certificateFields, type CertificateFields } from '../src/certificate/fields.ts'
 import { certificateSheet, type Block, type Sheet } from '../src/certificate/sheet.ts'
 import { consentSection } from '../src/certificate/consent-status.ts'
@@ -30,12 +34,18 @@ interface Shown {
   /** Log signature, each cosignature, quorum: the CLI's `verify --policy` steps (chain/witnessing-evidence.ts). */
   witnessing: WitnessStep[]
   vouched: 'quorum' | 'operator only'
+  /** The time-stamped checkpoint and the token: the CLI's `verify --tsa-cert` steps (chain/timestamp-evidence.ts). */
+  timestamp: TimestampStep[]
+  /** Whether the document has a `timestamp` member at all. */
+  hasToken: boolean
   ok: boolean
   vkey: string
 }
 
 /** The result on screen right now; null after an error. The only source of a printout. */
 let current: Shown | null = null
+/** Counts verifications: a slow (async) one that a newer one overtook must not render. */
+let runs = 0
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, className?: string): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag)
@@ -131,6 +141,40 @@ function witnessItem(s: WitnessStep): HTMLLIElement {
   return li
 }
 
+function timestampItem(s: TimestampStep): HTMLLIElement {
+  const li = el('li', undefined, s.ok === true ? 'pass' : s.ok === false ? 'fail' : 'na')
+  li.dataset.step = s.step
+  const l = TIMESTAMP_STEP_LABELS[s.step]
+  li.append(
+    el('span', s.ok === true ? '✓' : s.ok === false ? '✗' : '–', 'mark'),
+    el('span', `${l.zh} · ${l.en}`, 'label'),
+  )
+  if (s.genTime !== undefined) li.append(el('span', `时间戳机构时间 TSA time：${safeTime(s.genTime)} · UTC ${s.genTime}`, 'time'))
+  li.append(el('span', s.detail, 'detail'))
+  return li
+}
+
+/** One plain line on the third-party time: stamped (and when), not checked, failed, or none in the bundle. */
+function timestampLine(s: Shown): { className: string; text: string } {
+  const token = s.timestamp.find((x) => x.step === 'timestamp')
+  if (s.timestamp.some((x) => x.ok === false)) {
+    return { className: 'failed', text: '时间戳核验失败：不能据此证明第三方时间。Timestamp failed: no third-party time is proven.' }
+  }
+  if (token?.ok === true && token.genTime !== undefined) {
+    return {
+      className: 'stamped',
+      text: `已加盖可信时间戳：时间戳机构证明该条目不晚于 ${safeTime(token.genTime)}（UTC ${token.genTime}）已存在。Time-stamped: the given TSA dates a tree holding the entry at ${token.genTime}; the entry existed no later than that.`,
+    }
+  }
+  if (s.hasToken) {
+    return {
+      className: 'unchecked',
+      text: '时间戳未核验：证据包带有 RFC 3161 可信时间戳，但在填入时间戳机构（TSA）证书之前，其时间未经核验。Timestamp not checked: the bundle carries an RFC 3161 token, but its time is not verified until you paste the TSA\'s certificate.',
+    }
+  }
+  return { className: 'none', text: `本证据包中没有第三方时间：只有运营方的时钟为该条目注明时间。No third-party time in this bundle (${NO_TIMESTAMP}).` }
+}
+
 function clearResult(): void {
   current = null
   $('state').hidden = true
@@ -140,6 +184,9 @@ function clearResult(): void {
   $('steps').replaceChildren()
   $('witness-steps').replaceChildren()
   $('vouched').textContent = ''
+  $('timestamp-steps').replaceChildren()
+  $('timestamped').textContent = ''
+  $('timestamped').className = ''
   $('consent-at-box').hidden = true
   $('print-slot').replaceChildren()
   clearCertificate()
@@ -163,6 +210,7 @@ function render(s: Shown): void {
   const failed = [
     ...s.steps.filter((x) => x.ok === false).map((x) => STEP_LABELS[x.step]?.zh ?? x.step),
     ...s.witnessing.filter((x) => x.ok === false).map((x) => WITNESS_STEP_LABELS[x.step].zh + (x.witness ? `（${x.witness}）` : '')),
+    ...s.timestamp.filter((x) => x.ok === false).map((x) => TIMESTAMP_STEP_LABELS[x.step].zh),
   ]
   verdict.textContent = s.ok ? '✓ 核验通过 Verified' : `✗ 核验失败 Not verified：${[...new Set(failed)].join('、')}`
   verdict.className = s.ok ? 'ok' : 'bad'
@@ -187,6 +235,10 @@ function render(s: Shown): void {
   vouched.textContent = s.vouched === 'quorum'
     ? '已见证：策略要求的见证方已联署该检查点。Witnessed: the policy\'s quorum of witnesses cosigned the checkpoint.'
     : '未经独立见证：只有账本运营方为该检查点担保。Not witnessed: only the ledger operator vouches for this checkpoint (paste a witness policy to require independent witnesses).'
+  $('timestamp-steps').replaceChildren(...s.timestamp.map(timestampItem))
+  const line = timestampLine(s)
+  $('timestamped').className = line.className
+  $('timestamped').textContent = line.text
   // 5. Print: only while this passed result is the one on screen.
   if (fields) {
     const button = el('button', '打印存证证明 Print certificate')
@@ -269,7 +321,8 @@ function consentAt(): void {
   out.textContent = `${c.at}：${c.statusName} — ${c.reason}`
 }
 
-function verifyText(text: string): void {
+async function verifyText(text: string): Promise<void> {
+  const run = ++runs
   clearResult()
   const vkey = ($('vkey') as HTMLInputElement).value.trim()
   let doc: unknown
@@ -287,16 +340,29 @@ function verifyText(text: string): void {
   } catch (e) {
     return showError(`见证策略无法读取 · The witness policy does not parse: ${(e as Error).message}`)
   }
+  const tsaText = ($('tsa-cert') as HTMLTextAreaElement).value
+  let tsaCerts: Uint8Array[] | undefined
+  try {
+    tsaCerts = tsaText.trim() === '' ? undefined : parsePemCertificates(tsaText)
+  } catch (e) {
+    return showError(`时间戳机构证书无法读取 · The TSA certificate does not parse: ${(e as Error).message}`)
+  }
   let steps: StepResult[]
   let witnessing: WitnessStep[]
+  let timestamp: TimestampStep[]
   try {
     steps = isBundle(doc) ? verifyBundle(doc, vkey) : verifyReceipt(doc as Receipt, vkey)
     witnessing = witnessingSteps(doc as WitnessableDocument, vkey, policy)
+    timestamp = await timestampSteps(doc as TimestampedDocument, vkey, tsaCerts)
   } catch (e) {
-    return showError(`无法核验 · Cannot verify: ${(e as Error).message}`)
+    if (run === runs) showError(`无法核验 · Cannot verify: ${(e as Error).message}`)
+    return
   }
-  const ok = allPassed(steps) && witnessing.every((w) => w.ok !== false)
-  current = { doc: doc as EvidenceBundle | Receipt, steps, witnessing, vouched: vouchedBy(witnessing, policy), ok, vkey }
+  if (run !== runs) return // a newer verification started while the token was being checked
+  // The CLI's verdict (src/commands/verify.ts finish): every document step passed, and no witnessing or timestamp step failed.
+  const ok = allPassed(steps) && witnessing.every((w) => w.ok !== false) && timestamp.every((x) => x.ok !== false)
+  const hasToken = (doc as TimestampedDocument).timestamp !== undefined
+  current = { doc: doc as EvidenceBundle | Receipt, steps, witnessing, vouched: vouchedBy(witnessing, policy), timestamp, hasToken, ok, vkey }
   render(current)
 }
 
@@ -310,12 +376,12 @@ function showError(message: string): void {
 function loadFile(file: File): void {
   void file.text().then((text) => {
     ;($('bundle') as HTMLTextAreaElement).value = text
-    verifyText(text)
+    return verifyText(text)
   })
 }
 
 clearCertificate()
-$('verify').addEventListener('click', () => verifyText(($('bundle') as HTMLTextAreaElement).value.trim()))
+$('verify').addEventListener('click', () => void verifyText(($('bundle') as HTMLTextAreaElement).value.trim()))
 // Ctrl+P prints too: make sure it prints the current result's certificate or the refusal.
 window.addEventListener('beforeprint', () => {
   if (!current || !fieldsOf(current)) clearCertificate()

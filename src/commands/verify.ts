@@ -10,7 +10,7 @@ import type { WitnessStep } from '../../chain/witnessed-checkpoint.ts'
 import { NO_POLICY, WITNESS_STEP_LABELS, vouchedBy, witnessingSteps, type WitnessableDocument } from '../../chain/witnessing-evidence.ts'
 import { hexToBytes } from '../../chain/encoding.ts'
 import { parsePemCertificates } from '../../chain/timestamp.ts'
-import { timestampSteps, type TimestampStep, type TimestampedDocument } from '../../chain/timestamp-evidence.ts'
+import { TIMESTAMP_STEP_LABELS, timestampSteps, type TimestampStep, type TimestampedDocument } from '../../chain/timestamp-evidence.ts'
 
 export interface VerifyOutput {
   kind: 'bundle' | 'receipt' | 'tlog-proof' | 'batch of receipts'
@@ -22,11 +22,6 @@ export interface VerifyOutput {
   vouchedBy: 'quorum' | 'operator only'
   /** RFC 3161: the time-stamped checkpoint and the token (with --tsa-cert), separate steps. */
   timestamp: TimestampStep[]
-}
-
-const TIMESTAMP_LABEL: Record<TimestampStep['step'], string> = {
-  'timestamp-checkpoint': '时间戳：被盖时间戳的检查点包含该条目 timestamp: the time-stamped checkpoint contains the entry',
-  timestamp: '可信时间戳 (RFC 3161) timestamp token',
 }
 
 /** Chinese first, English second, and the step's code so a failure names it for scripts too. */
@@ -108,7 +103,8 @@ export function formatSteps(out: VerifyOutput): string {
   }
   for (const s of out.timestamp) {
     const mark = s.ok === true ? 'PASS' : s.ok === false ? 'FAIL' : 'n/a '
-    lines.push(`${mark}  ${TIMESTAMP_LABEL[s.step]}\n      ${s.detail}`)
+    const l = TIMESTAMP_STEP_LABELS[s.step]
+    lines.push(`${mark}  ${l.zh} ${l.en}\n      ${s.detail}`)
   }
   const failed = [...out.steps, ...out.witnessing, ...out.timestamp].filter((s) => s.ok === false).map((s) => s.step)
   lines.push(out.ok ? `\n核验通过 VERIFIED: this ${out.kind} is authentic for the given ledger key.` : `\n核验失败 NOT VERIFIED: failed at ${[...new Set(failed)].join(', ')}.`)

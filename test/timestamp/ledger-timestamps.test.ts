@@ -151,6 +151,8 @@ t.test('checkpoints get tokens; bundles carry one that verify --tsa-cert checks'
   const unchecked = await cli(['verify', file, '--key', L.vkey])
   t.equal(unchecked.code, 0)
   t.match(unchecked.stdout, /n\/a +可信时间戳 .*\n {6}the bundle carries an RFC 3161 time-stamp token, not checked/)
+  t.match(unchecked.stdout, /PASS {2}时间戳：被盖时间戳的检查点包含该条目 timestamp: the time-stamped checkpoint contains the entry\n/, 'without --tsa-cert the stamped checkpoint is still checked')
+  t.notMatch(unchecked.stdout, /TIME-STAMPED/, 'and no time is claimed')
 
   // A token from another TSA key fails.
   const otherCa = writePem(t, makeTsaKeys(t, { caName: 'another CA' }).tsaPem, 'other.pem')
