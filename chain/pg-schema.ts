@@ -21,6 +21,12 @@ const MIGRATIONS: readonly string[] = [
    CREATE TABLE el_leaf (leaf bytea PRIMARY KEY, idx bigint NOT NULL);
    CREATE TABLE el_ref (target bigint NOT NULL, source bigint NOT NULL, PRIMARY KEY (target, source));
    CREATE TABLE el_payload (idx bigint PRIMARY KEY, payload bytea NOT NULL);`,
+  // Payload sealing (pg-payload-keys.ts): one key per block in a table partitioned by key
+  // id, so destroying a key rewrites one small partition (VACUUM FULL) rather than the whole
+  // table; el_payload names each row's key so a read joins it in the same query. Rows
+  // written before this step have no key id and are read as stored.
+  `CREATE TABLE el_payload_key (id bigint PRIMARY KEY, key bytea NOT NULL) PARTITION BY RANGE (id);
+   ALTER TABLE el_payload ADD COLUMN key_id bigint;`,
 ]
 
 export const SCHEMA_VERSION = MIGRATIONS.length

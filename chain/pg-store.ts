@@ -4,9 +4,13 @@
 // not extend the head it finds: two instances can never write the same height, and an
 // instance whose tree is behind learns it under the lock (exclusive()) and catches up from
 // the stored rows before it sequences. Nothing is acknowledged before COMMIT returns.
+import { randomBytes } from 'node:crypto'
 import pg from 'pg'
 import type { Pool, PoolClient, QueryResultRow } from 'pg'
+import { parseBlockHeader } from './block.ts'
 import { ERASED_FINGERPRINT, type KindIdOwner, type KindIdRow } from './idempotency.ts'
+import { BlockSealer, openPayload } from './payload-cipher.ts'
+import { KEY_IDS_PER_BLOCK, createPartitionSql, partitionName, partitionOf } from './pg-payload-keys.ts'
 import { migrate } from './pg-schema.ts'
 import { storageOf, storeOf, type LedgerStorage } from './storage.ts'
 import { MissingNodeError, nodeRowOf, type BlockWrite, type LedgerStore, type LogHead, type StoredEntry } from './store.ts'
@@ -46,16 +50,26 @@ export function redactUrl(url: string): string {
 
 type Db = Pool | PoolClient
 
+/** What a store and the transaction views it hands out share. */
+interface Shared {
+  /** Key partitions known to exist (pg-payload-keys.ts). */
+  partitions: Set<number>
+}
+
 export class PgStore implements LedgerStore {
   readonly location: string
   readonly #pool: Pool
   /** Set on the view exclusive() hands out: every query runs inside its transaction. */
   readonly #tx: PoolClient | null
+  readonly #shared: Shared
+  /** On a transaction view: key partitions whose keys it destroyed, to rewrite after COMMIT. */
+  readonly #shredded = new Set<number>()
 
-  constructor(url: string, pool?: Pool, tx?: PoolClient) {
+  constructor(url: string, pool?: Pool, tx?: PoolClient, shared?: Shared) {
     this.location = redactUrl(url)
     this.#pool = pool ?? new pg.Pool({ connectionString: url, types, max: 8 })
     this.#tx = tx ?? null
+    this.#shared = shared ?? { partitions: new Set() }
     // An idle client whose server went away (restart, failover) is reported here; without
     // a listener that error would crash the process. The pool replaces the client.
     if (pool === undefined) this.#pool.on('error', () => undefined)
@@ -121,8 +135,15 @@ export class PgStore implements LedgerStore {
     try {
       await client.query('BEGIN')
       const rows = (await client.query<HeadRow>('SELECT size, height, block_hash, root FROM el_head FOR UPDATE')).rows
-      const out = await fn(new PgStore(this.location, this.#pool, client), headOf(rows[0]))
+      const view = new PgStore(this.location, this.#pool, client, this.#shared)
+      const out = await fn(view, headOf(rows[0]))
       await client.query('COMMIT')
+      // Only now are the keys' rows gone for every reader; rewrite their partitions so
+      // the table files keep no copy of them (pg-payload-keys.ts). The erasure is
+      // acknowledged after this: it is rare, and its promise is this rewrite.
+      // A failed rewrite must not report the committed block as failed: the keys are gone
+      // for every reader already, and `VACUUM FULL el_payload_key` finishes it by hand.
+      for (const n of view.#shredded) await client.query(`VACUUM FULL ${partitionName(n)}`).catch(() => undefined)
       return out
     } catch (e) {
       await client.query('ROLLBACK').catch(() => {
@@ -162,11 +183,30 @@ export class PgStore implements LedgerStore {
     const s = { subject: [] as string[], idx: [] as number[] }
     const l = { leaf: [] as Buffer[], idx: [] as number[] }
     const r = { target: [] as number[], source: [] as number[] }
-    const p = { idx: [] as number[], payload: [] as Buffer[] }
+    const p = { idx: [] as number[], payload: [] as Buffer[], keyId: [] as number[] }
+    const newKeys = { id: [] as number[], key: [] as Buffer[] }
     const bl = { height: [] as number[], header: [] as Buffer[], note: [] as string[] }
     const erased = { idx: [] as number[], kind: [] as string[], id: [] as string[], owner: [] as string[] }
+    const erasedSet = new Set<number>()
+    for (const b of blocks) for (const x of b.erasePayloads) erasedSet.add(x.index)
+    const reseal = erasedSet.size > 0 ? await this.#planShredding(client, erasedSet, blocks[blocks.length - 1].height) : null
     for (const b of blocks) {
       const rows = entryNodeRows(b)
+      // One fresh key per block for its payloads (an entry erased in the same write, as a
+      // restore can do, never stores one).
+      const plains = b.entries.filter((x) => x.payload && !erasedSet.has(x.index))
+      if (plains.length > 0) {
+        const keyId = b.height * KEY_IDS_PER_BLOCK
+        const key = randomBytes(32)
+        newKeys.id.push(keyId)
+        newKeys.key.push(key)
+        const sealed = new BlockSealer(keyId, key).sealAll(plains.map((x) => x.payload!))
+        plains.forEach((x, j) => {
+          p.idx.push(x.index)
+          p.payload.push(buf(sealed[j]))
+          p.keyId.push(keyId)
+        })
+      }
       b.entries.forEach((x, j) => {
         e.idx.push(x.index)
         e.height.push(b.height)
@@ -184,10 +224,6 @@ export class PgStore implements LedgerStore {
         for (const t of x.refIndexes) {
           r.target.push(t)
           r.source.push(x.index)
-        }
-        if (x.payload) {
-          p.idx.push(x.index)
-          p.payload.push(buf(x.payload))
         }
       })
       for (const x of b.erasePayloads) {
@@ -210,7 +246,26 @@ export class PgStore implements LedgerStore {
     await q('INSERT INTO el_subject (subject, idx) SELECT * FROM unnest($1::text[], $2::bigint[])', [s.subject, s.idx])
     await q('INSERT INTO el_leaf (leaf, idx) SELECT * FROM unnest($1::bytea[], $2::bigint[])', [l.leaf, l.idx])
     if (r.target.length > 0) await q('INSERT INTO el_ref (target, source) SELECT * FROM unnest($1::bigint[], $2::bigint[])', [r.target, r.source])
-    if (p.idx.length > 0) await q('INSERT INTO el_payload (idx, payload) SELECT * FROM unnest($1::bigint[], $2::bytea[])', [p.idx, p.payload])
+    if (reseal) {
+      newKeys.id.push(...reseal.keys.id)
+      newKeys.key.push(...reseal.keys.key)
+    }
+    if (newKeys.id.length > 0) {
+      for (const n of new Set(newKeys.id.map(partitionOf))) {
+        if (this.#shared.partitions.has(n)) continue
+        await q(createPartitionSql(n), [])
+        this.#shared.partitions.add(n)
+      }
+      await q('INSERT INTO el_payload_key (id, key) SELECT * FROM unnest($1::bigint[], $2::bytea[])', [newKeys.id, newKeys.key])
+    }
+    if (p.idx.length > 0) await q('INSERT INTO el_payload (idx, payload, key_id) SELECT * FROM unnest($1::bigint[], $2::bytea[], $3::bigint[])', [p.idx, p.payload, p.keyId])
+    if (reseal && reseal.rows.idx.length > 0) {
+      await q('UPDATE el_payload p SET payload = u.payload, key_id = u.key_id FROM unnest($1::bigint[], $2::bytea[], $3::bigint[]) AS u(idx, payload, key_id) WHERE p.idx = u.idx', [reseal.rows.idx, reseal.rows.payload, reseal.rows.keyId])
+    }
+    if (reseal && reseal.doomed.length > 0) {
+      await q('DELETE FROM el_payload_key WHERE id = ANY($1::bigint[])', [reseal.doomed])
+      for (const id of reseal.doomed) this.#shredded.add(partitionOf(id))
+    }
     if (erased.idx.length > 0) {
       await q('DELETE FROM el_payload WHERE idx = ANY($1::bigint[])', [erased.idx])
       await q('UPDATE el_kind_id k SET fingerprint = $4 FROM unnest($1::text[], $2::text[], $3::text[]) AS e(kind, id, owner) WHERE k.kind = e.kind AND k.id = e.id AND k.owner = e.owner', [erased.kind, erased.id, erased.owner, buf(ERASED_FINGERPRINT)])
@@ -221,10 +276,52 @@ export class PgStore implements LedgerStore {
     await q('UPDATE el_head SET size = $1, height = $2, block_hash = $3, root = $4', [last.size, last.height, last.blockHash, last.root])
   }
 
+  /**
+   * What erasing payloads takes (as LevelStore's): an erased row's key also seals the rest
+   * of its block's payloads, so those are opened and sealed again under a fresh key, and
+   * the old key is deleted in the same transaction. Key ids of the fresh keys follow the
+   * erasing block's own (pg-payload-keys.ts).
+   */
+  async #planShredding(client: PoolClient, erased: ReadonlySet<number>, height: number): Promise<{
+    keys: { id: number[]; key: Buffer[] }
+    rows: { idx: number[]; payload: Buffer[]; keyId: number[] }
+    doomed: number[]
+  }> {
+    const plan = { keys: { id: [] as number[], key: [] as Buffer[] }, rows: { idx: [] as number[], payload: [] as Buffer[], keyId: [] as number[] }, doomed: [] as number[] }
+    const found = (await client.query<{ idx: number; key_id: number | null; key: Buffer | null; height: number; header: Buffer }>(
+      `SELECT p.idx, p.key_id, k.key, e.height, b.header FROM el_payload p JOIN el_entry e ON e.idx = p.idx JOIN el_block b ON b.height = e.height
+       LEFT JOIN el_payload_key k ON k.id = p.key_id WHERE p.idx = ANY($1::bigint[])`, [[...erased]])).rows
+    const doomed = new Map<number, (typeof found)[number]>()
+    for (const f of found) if (f.key_id !== null && !doomed.has(f.key_id)) doomed.set(f.key_id, f)
+    let next = height * KEY_IDS_PER_BLOCK + 1
+    for (const [keyId, f] of doomed) {
+      plan.doomed.push(keyId)
+      if (f.key === null) continue // already destroyed: nothing of it is left to re-seal
+      const parsed = parseBlockHeader(f.header)
+      if (!parsed.ok) throw new Error(`cannot erase entry ${f.idx}: its block header is damaged, so the payloads sharing its key cannot be re-sealed`)
+      const { first, count } = parsed.header
+      const siblings = (await client.query<{ idx: number; payload: Buffer }>(
+        'SELECT idx, payload FROM el_payload WHERE key_id = $1 AND idx >= $2 AND idx < $3 AND NOT (idx = ANY($4::bigint[])) ORDER BY idx',
+        [keyId, first, first + count, [...erased]])).rows
+      if (siblings.length === 0) continue
+      if (next % KEY_IDS_PER_BLOCK === 0) throw new Error(`one block cannot re-seal payloads of more than ${KEY_IDS_PER_BLOCK - 1} blocks`)
+      const fresh = { id: next++, key: randomBytes(32) }
+      const sealed = new BlockSealer(fresh.id, fresh.key).sealAll(siblings.map((x) => openPayload(x.payload, f.key!)))
+      plan.keys.id.push(fresh.id)
+      plan.keys.key.push(fresh.key)
+      siblings.forEach((x, j) => {
+        plan.rows.idx.push(x.idx)
+        plan.rows.payload.push(buf(sealed[j]))
+        plan.rows.keyId.push(fresh.id)
+      })
+    }
+    return plan
+  }
+
   /** Deletes every row of the log, under the block lock (clearPgLog). */
   async clear(): Promise<void> {
     await this.exclusive(async (tx) => {
-      await (tx as PgStore).#q('TRUNCATE el_entry, el_block, el_checkpoint, el_kind_id, el_subject, el_leaf, el_ref, el_payload')
+      await (tx as PgStore).#q('TRUNCATE el_entry, el_block, el_checkpoint, el_kind_id, el_subject, el_leaf, el_ref, el_payload, el_payload_key')
       await (tx as PgStore).#q(`UPDATE el_head SET size = 0, height = -1, block_hash = '', root = ''`)
     })
   }
@@ -307,15 +404,21 @@ export class PgStore implements LedgerStore {
   }
 
   async payload(index: number): Promise<Uint8Array | undefined> {
-    const [row] = await this.#q<{ payload: Buffer }>('SELECT payload FROM el_payload WHERE idx = $1', [index])
-    return row?.payload
+    const [row] = await this.payloads([index])
+    return row
   }
 
   async payloads(indexes: readonly number[]): Promise<(Uint8Array | undefined)[]> {
     if (indexes.length === 0) return []
-    const rows = await this.#q<{ idx: number; payload: Buffer }>('SELECT idx, payload FROM el_payload WHERE idx = ANY($1::bigint[])', [[...indexes]])
-    const byIdx = new Map(rows.map((r) => [r.idx, r.payload]))
-    return indexes.map((i) => byIdx.get(i))
+    const rows = await this.#q<PayloadRow>(
+      'SELECT p.idx, p.payload, p.key_id, k.key FROM el_payload p LEFT JOIN el_payload_key k ON k.id = p.key_id WHERE p.idx = ANY($1::bigint[])',
+      [[...indexes]],
+    )
+    const byIdx = new Map(rows.map((r) => [r.idx, r]))
+    return indexes.map((i) => {
+      const r = byIdx.get(i)
+      return r === undefined ? undefined : openedPayload(r)
+    })
   }
 
   /**
@@ -358,6 +461,19 @@ export class PgStore implements LedgerStore {
       for (const r of page) yield [r.height, r.note]
     }
   }
+}
+
+interface PayloadRow {
+  idx: number
+  payload: Buffer
+  key_id: number | null
+  key: Buffer | null
+}
+
+/** A row written before sealing has no key id and is read as stored; a row whose key is gone is erased. */
+function openedPayload(r: PayloadRow): Uint8Array | undefined {
+  if (r.key_id === null) return r.payload
+  return r.key === null ? undefined : openPayload(r.payload, r.key)
 }
 
 interface EntryRow {
