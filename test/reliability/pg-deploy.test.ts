@@ -55,7 +55,7 @@ if ('skip' in server) {
     await c.connect()
     await c.query('INSERT INTO el_migrations (version) VALUES (99)')
     await c.end()
-    await t.rejects(openPgStorage(url), /holds ledger schema version 99, this version reads up to 1: upgrade the service/)
+    await t.rejects(openPgStorage(url), /holds ledger schema version 99, this version reads up to 2: upgrade the service/)
   })
 
   t.test('migrate DATA_DIR → PostgreSQL → DATA_DIR, audit on both stores', async (t) => {
