@@ -27,6 +27,21 @@ const MIGRATIONS: readonly string[] = [
   // written before this step have no key id and are read as stored.
   `CREATE TABLE el_payload_key (id bigint PRIMARY KEY, key bytea NOT NULL) PARTITION BY RANGE (id);
    ALTER TABLE el_payload ADD COLUMN key_id bigint;`,
+  // One row per entry: its leaf, subject, kind+id+owner with the fingerprint, and payload
+  // move into el_entry, so an append inserts one heap row (and four index entries) instead
+  // of five rows in five tables: about a third less database CPU per record (bench/store-http.ts).
+  `ALTER TABLE el_entry ADD COLUMN leaf bytea, ADD COLUMN subject text, ADD COLUMN kind text, ADD COLUMN id text,
+     ADD COLUMN owner text, ADD COLUMN fingerprint bytea, ADD COLUMN payload bytea, ADD COLUMN key_id bigint;
+   UPDATE el_entry e SET leaf = l.leaf FROM el_leaf l WHERE l.idx = e.idx;
+   UPDATE el_entry e SET subject = s.subject FROM el_subject s WHERE s.idx = e.idx;
+   UPDATE el_entry e SET kind = k.kind, id = k.id, owner = k.owner, fingerprint = k.fingerprint FROM el_kind_id k WHERE k.idx = e.idx;
+   UPDATE el_entry e SET payload = p.payload, key_id = p.key_id FROM el_payload p WHERE p.idx = e.idx;
+   ALTER TABLE el_entry ALTER COLUMN leaf SET NOT NULL, ALTER COLUMN subject SET NOT NULL, ALTER COLUMN kind SET NOT NULL,
+     ALTER COLUMN id SET NOT NULL, ALTER COLUMN owner SET NOT NULL, ALTER COLUMN fingerprint SET NOT NULL;
+   CREATE UNIQUE INDEX el_entry_leaf ON el_entry (leaf);
+   CREATE UNIQUE INDEX el_entry_kind_id ON el_entry (kind, id, owner);
+   CREATE INDEX el_entry_subject ON el_entry (subject, idx);
+   DROP TABLE el_leaf, el_subject, el_kind_id, el_payload;`,
 ]
 
 export const SCHEMA_VERSION = MIGRATIONS.length

@@ -182,15 +182,14 @@ export class PgStore implements LedgerStore {
     }
     // A restore writes unsynced and syncs once at the end (sync()).
     if (opts.sync === false) await client.query('SET LOCAL synchronous_commit TO off')
-    const e = { idx: [] as number[], height: [] as number[], nodes: [] as Buffer[], statement: [] as Buffer[] }
-    const k = { kind: [] as string[], id: [] as string[], owner: [] as string[], idx: [] as number[], fp: [] as Buffer[] }
-    const s = { subject: [] as string[], idx: [] as number[] }
-    const l = { leaf: [] as Buffer[], idx: [] as number[] }
+    const e = {
+      idx: [] as number[], height: [] as number[], nodes: [] as Buffer[], statement: [] as Buffer[], leaf: [] as Buffer[], subject: [] as string[],
+      kind: [] as string[], id: [] as string[], owner: [] as string[], fp: [] as Buffer[], payload: [] as (Buffer | null)[], keyId: [] as (number | null)[],
+    }
     const r = { target: [] as number[], source: [] as number[] }
-    const p = { idx: [] as number[], payload: [] as Buffer[], keyId: [] as number[] }
     const newKeys = { id: [] as number[], key: [] as Buffer[] }
     const bl = { height: [] as number[], header: [] as Buffer[], note: [] as string[] }
-    const erased = { idx: [] as number[], kind: [] as string[], id: [] as string[], owner: [] as string[] }
+    const erased = { idx: [] as number[] }
     const erasedSet = new Set<number>()
     for (const b of blocks) for (const x of b.erasePayloads) erasedSet.add(x.index)
     const reseal = erasedSet.size > 0 ? await this.#planShredding(client, erasedSet, blocks[blocks.length - 1].height) : null
@@ -200,33 +199,30 @@ export class PgStore implements LedgerStore {
       // One fresh key per block for its payloads (an entry erased in the same write, as a
       // restore can do, never stores one).
       const plains = b.entries.filter((x) => x.payload && !erasedSet.has(x.index))
+      const sealedOf = new Map<number, Buffer>()
+      const keyId = b.height * KEY_IDS_PER_BLOCK
       if (plains.length > 0) {
-        const keyId = b.height * KEY_IDS_PER_BLOCK
         const key = randomBytes(32)
         newKeys.id.push(keyId)
         newKeys.key.push(key)
         const sealed = new BlockSealer(keyId, key).sealAll(plains.map((x) => x.payload!))
-        plains.forEach((x, j) => {
-          p.idx.push(x.index)
-          p.payload.push(buf(sealed[j]))
-          p.keyId.push(keyId)
-        })
+        plains.forEach((x, j) => sealedOf.set(x.index, buf(sealed[j])))
       }
       b.entries.forEach((x, j) => {
         e.idx.push(x.index)
         e.height.push(b.height)
         e.nodes.push(rows[j])
         e.statement.push(buf(x.statement))
-        k.kind.push(x.kind)
-        k.id.push(x.id)
-        k.owner.push(x.owner)
-        k.idx.push(x.index)
+        e.leaf.push(buf(x.leafHash))
+        e.subject.push(x.subject)
+        e.kind.push(x.kind)
+        e.id.push(x.id)
+        e.owner.push(x.owner)
         // Erased in this same write: its row is born erased (the UPDATE below only sees stored rows).
-        k.fp.push(erasedSet.has(x.index) ? erasedFingerprint : buf(x.fingerprint))
-        s.subject.push(x.subject)
-        s.idx.push(x.index)
-        l.leaf.push(buf(x.leafHash))
-        l.idx.push(x.index)
+        e.fp.push(erasedSet.has(x.index) ? erasedFingerprint : buf(x.fingerprint))
+        const sealed = sealedOf.get(x.index)
+        e.payload.push(sealed ?? null)
+        e.keyId.push(sealed ? keyId : null)
         for (const t of x.refIndexes) {
           r.target.push(t)
           r.source.push(x.index)
@@ -234,9 +230,6 @@ export class PgStore implements LedgerStore {
       })
       for (const x of b.erasePayloads) {
         erased.idx.push(x.index)
-        erased.kind.push(x.kind)
-        erased.id.push(x.id)
-        erased.owner.push(x.owner)
       }
       bl.height.push(b.height)
       bl.header.push(buf(b.header))
@@ -248,7 +241,7 @@ export class PgStore implements LedgerStore {
       newKeys.id.push(...reseal.keys.id)
       newKeys.key.push(...reseal.keys.key)
       if (reseal.rows.idx.length > 0) {
-        await q('UPDATE el_payload p SET payload = u.payload, key_id = u.key_id FROM unnest($1::bigint[], $2::bytea[], $3::bigint[]) AS u(idx, payload, key_id) WHERE p.idx = u.idx', [reseal.rows.idx, reseal.rows.payload, reseal.rows.keyId])
+        await q('UPDATE el_entry p SET payload = u.payload, key_id = u.key_id FROM unnest($1::bigint[], $2::bytea[], $3::bigint[]) AS u(idx, payload, key_id) WHERE p.idx = u.idx', [reseal.rows.idx, reseal.rows.payload, reseal.rows.keyId])
       }
       if (reseal.doomed.length > 0) {
         await q('DELETE FROM el_payload_key WHERE id = ANY($1::bigint[])', [reseal.doomed])
@@ -256,8 +249,8 @@ export class PgStore implements LedgerStore {
       }
     }
     if (erased.idx.length > 0) {
-      await q('DELETE FROM el_payload WHERE idx = ANY($1::bigint[])', [erased.idx])
-      await q('UPDATE el_kind_id k SET fingerprint = $4 FROM unnest($1::text[], $2::text[], $3::text[]) AS e(kind, id, owner) WHERE k.kind = e.kind AND k.id = e.id AND k.owner = e.owner', [erased.kind, erased.id, erased.owner, erasedFingerprint])
+      // The kind+id an erasure names is its entry's own: the payload and the fingerprint go from that one row.
+      await q('UPDATE el_entry SET payload = NULL, key_id = NULL, fingerprint = $2 WHERE idx = ANY($1::bigint[])', [erased.idx, erasedFingerprint])
     }
     for (const n of new Set(newKeys.id.map(partitionOf))) {
       if (this.#shared.partitions.has(n)) continue
@@ -275,11 +268,8 @@ export class PgStore implements LedgerStore {
       name: 'el_write_blocks',
       text: WRITE_BLOCKS,
       values: [
-        e.idx, e.height, e.nodes, e.statement,
-        k.kind, k.id, k.owner, k.idx, k.fp,
-        s.subject, s.idx, l.leaf, l.idx, r.target, r.source,
-        newKeys.id, newKeys.key, p.idx, p.payload, p.keyId,
-        bl.height, bl.header, bl.note,
+        e.idx, e.height, e.nodes, e.statement, e.leaf, e.subject, e.kind, e.id, e.owner, e.fp, e.payload, e.keyId,
+        r.target, r.source, newKeys.id, newKeys.key, bl.height, bl.header, bl.note,
         last.size, last.height, last.blockHash, last.root, first.height - 1, startSize,
       ],
     })
@@ -301,8 +291,8 @@ export class PgStore implements LedgerStore {
   }> {
     const plan = { keys: { id: [] as number[], key: [] as Buffer[] }, rows: { idx: [] as number[], payload: [] as Buffer[], keyId: [] as number[] }, doomed: [] as number[] }
     const found = (await client.query<{ idx: number; key_id: number | null; key: Buffer | null; height: number; header: Buffer }>(
-      `SELECT p.idx, p.key_id, k.key, e.height, b.header FROM el_payload p JOIN el_entry e ON e.idx = p.idx JOIN el_block b ON b.height = e.height
-       LEFT JOIN el_payload_key k ON k.id = p.key_id WHERE p.idx = ANY($1::bigint[])`, [[...erased]])).rows
+      `SELECT p.idx, p.key_id, k.key, p.height, b.header FROM el_entry p JOIN el_block b ON b.height = p.height
+       LEFT JOIN el_payload_key k ON k.id = p.key_id WHERE p.idx = ANY($1::bigint[]) AND p.payload IS NOT NULL`, [[...erased]])).rows
     const doomed = new Map<number, (typeof found)[number]>()
     for (const f of found) if (f.key_id !== null && !doomed.has(f.key_id)) doomed.set(f.key_id, f)
     let next = height * KEY_IDS_PER_BLOCK + 1
@@ -313,7 +303,7 @@ export class PgStore implements LedgerStore {
       if (!parsed.ok) throw new Error(`cannot erase entry ${f.idx}: its block header is damaged, so the payloads sharing its key cannot be re-sealed`)
       const { first, count } = parsed.header
       const siblings = (await client.query<{ idx: number; payload: Buffer }>(
-        'SELECT idx, payload FROM el_payload WHERE key_id = $1 AND idx >= $2 AND idx < $3 AND NOT (idx = ANY($4::bigint[])) ORDER BY idx',
+        'SELECT idx, payload FROM el_entry WHERE key_id = $1 AND idx >= $2 AND idx < $3 AND NOT (idx = ANY($4::bigint[])) ORDER BY idx',
         [keyId, first, first + count, [...erased]])).rows
       if (siblings.length === 0) continue
       if (next % KEY_IDS_PER_BLOCK === 0) throw new Error(`one block cannot re-seal payloads of more than ${KEY_IDS_PER_BLOCK - 1} blocks`)
@@ -333,7 +323,7 @@ export class PgStore implements LedgerStore {
   /** Deletes every row of the log, under the block lock (clearPgLog). */
   async clear(): Promise<void> {
     await this.exclusive(async (tx) => {
-      await (tx as PgStore).#q('TRUNCATE el_entry, el_block, el_checkpoint, el_kind_id, el_subject, el_leaf, el_ref, el_payload, el_payload_key')
+      await (tx as PgStore).#q('TRUNCATE el_entry, el_block, el_checkpoint, el_ref, el_payload_key')
       await (tx as PgStore).#q(`UPDATE el_head SET size = 0, height = -1, block_hash = '', root = ''`)
     })
   }
@@ -381,7 +371,7 @@ export class PgStore implements LedgerStore {
   async byKindIds(list: readonly { kind: string; id: string; owner: string }[]): Promise<(KindIdRow | undefined)[]> {
     if (list.length === 0) return []
     const rows = await this.#q<{ kind: string; id: string; owner: string; idx: number; fingerprint: Buffer }>(
-      'SELECT k.kind, k.id, k.owner, k.idx, k.fingerprint FROM el_kind_id k JOIN unnest($1::text[], $2::text[], $3::text[]) AS q(kind, id, owner) ON k.kind = q.kind AND k.id = q.id AND k.owner = q.owner',
+      'SELECT k.kind, k.id, k.owner, k.idx, k.fingerprint FROM el_entry k JOIN unnest($1::text[], $2::text[], $3::text[]) AS q(kind, id, owner) ON k.kind = q.kind AND k.id = q.id AND k.owner = q.owner',
       [list.map((x) => x.kind), list.map((x) => x.id), list.map((x) => x.owner)],
     )
     const byKey = new Map(rows.map((r) => [`${r.kind}\u0000${r.id}\u0000${r.owner}`, { index: r.idx, fingerprint: new Uint8Array(r.fingerprint) }]))
@@ -389,7 +379,7 @@ export class PgStore implements LedgerStore {
   }
 
   async ownersOfKindId(kind: string, id: string): Promise<KindIdOwner[]> {
-    const rows = await this.#q<{ owner: string; idx: number }>('SELECT owner, idx FROM el_kind_id WHERE kind = $1 AND id = $2 ORDER BY owner', [kind, id])
+    const rows = await this.#q<{ owner: string; idx: number }>('SELECT owner, idx FROM el_entry WHERE kind = $1 AND id = $2 ORDER BY owner', [kind, id])
     return rows.map((r) => ({ owner: r.owner, index: r.idx }))
   }
 
@@ -399,13 +389,13 @@ export class PgStore implements LedgerStore {
   }
 
   async byLeafHash(leafHash: Uint8Array): Promise<number | undefined> {
-    const [row] = await this.#q<{ idx: number }>('SELECT idx FROM el_leaf WHERE leaf = $1', [buf(leafHash)])
+    const [row] = await this.#q<{ idx: number }>('SELECT idx FROM el_entry WHERE leaf = $1', [buf(leafHash)])
     return row?.idx
   }
 
   async subjectIndexes(subject: string, opts: { after?: number; limit: number }): Promise<number[]> {
     const rows = await this.#q<{ idx: number }>(
-      'SELECT idx FROM el_subject WHERE subject = $1 AND idx > $2 ORDER BY idx LIMIT $3',
+      'SELECT idx FROM el_entry WHERE subject = $1 AND idx > $2 ORDER BY idx LIMIT $3',
       [subject, opts.after ?? -1, opts.limit],
     )
     return rows.map((r) => r.idx)
@@ -423,7 +413,7 @@ export class PgStore implements LedgerStore {
   async payloads(indexes: readonly number[]): Promise<(Uint8Array | undefined)[]> {
     if (indexes.length === 0) return []
     const rows = await this.#q<PayloadRow>(
-      'SELECT p.idx, p.payload, p.key_id, k.key FROM el_payload p LEFT JOIN el_payload_key k ON k.id = p.key_id WHERE p.idx = ANY($1::bigint[])',
+      'SELECT p.idx, p.payload, p.key_id, k.key FROM el_entry p LEFT JOIN el_payload_key k ON k.id = p.key_id WHERE p.idx = ANY($1::bigint[]) AND p.payload IS NOT NULL',
       [[...indexes]],
     )
     const byIdx = new Map(rows.map((r) => [r.idx, r]))
@@ -477,16 +467,13 @@ export class PgStore implements LedgerStore {
 
 /** One statement for every row of a run of blocks (#insert); its sub-statements all run, in one snapshot. */
 const WRITE_BLOCKS = `WITH
-  e AS (INSERT INTO el_entry (idx, height, nodes, statement) SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bytea[], $4::bytea[])),
-  k AS (INSERT INTO el_kind_id (kind, id, owner, idx, fingerprint) SELECT * FROM unnest($5::text[], $6::text[], $7::text[], $8::bigint[], $9::bytea[])),
-  s AS (INSERT INTO el_subject (subject, idx) SELECT * FROM unnest($10::text[], $11::bigint[])),
-  l AS (INSERT INTO el_leaf (leaf, idx) SELECT * FROM unnest($12::bytea[], $13::bigint[])),
-  r AS (INSERT INTO el_ref (target, source) SELECT * FROM unnest($14::bigint[], $15::bigint[])),
-  pk AS (INSERT INTO el_payload_key (id, key) SELECT * FROM unnest($16::bigint[], $17::bytea[])),
-  p AS (INSERT INTO el_payload (idx, payload, key_id) SELECT * FROM unnest($18::bigint[], $19::bytea[], $20::bigint[])),
-  b AS (INSERT INTO el_block (height, header) SELECT * FROM unnest($21::bigint[], $22::bytea[])),
-  c AS (INSERT INTO el_checkpoint (height, note) SELECT * FROM unnest($21::bigint[], $23::text[]))
-UPDATE el_head SET size = $24, height = $25, block_hash = $26, root = $27 WHERE height = $28 AND size = $29 RETURNING 1`
+  e AS (INSERT INTO el_entry (idx, height, nodes, statement, leaf, subject, kind, id, owner, fingerprint, payload, key_id)
+    SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bytea[], $4::bytea[], $5::bytea[], $6::text[], $7::text[], $8::text[], $9::text[], $10::bytea[], $11::bytea[], $12::bigint[])),
+  r AS (INSERT INTO el_ref (target, source) SELECT * FROM unnest($13::bigint[], $14::bigint[])),
+  pk AS (INSERT INTO el_payload_key (id, key) SELECT * FROM unnest($15::bigint[], $16::bytea[])),
+  b AS (INSERT INTO el_block (height, header) SELECT * FROM unnest($17::bigint[], $18::bytea[])),
+  c AS (INSERT INTO el_checkpoint (height, note) SELECT * FROM unnest($17::bigint[], $19::text[]))
+UPDATE el_head SET size = $20, height = $21, block_hash = $22, root = $23 WHERE height = $24 AND size = $25 RETURNING 1`
 
 interface PayloadRow {
   idx: number
