@@ -182,9 +182,13 @@ export class PgStore implements LedgerStore {
     }
     // A restore writes unsynced and syncs once at the end (sync()).
     if (opts.sync === false) await client.query('SET LOCAL synchronous_commit TO off')
+    // The bytes of every entry travel as one binary parameter (a bytea[] would go as hex
+    // text, twice the size, encoded here and parsed there); each column is a list of
+    // (1-based start, length) into it, length −1 for NULL.
+    const bytes = new BytesParam()
     const e = {
-      idx: [] as number[], height: [] as number[], nodes: [] as Buffer[], statement: [] as Buffer[], leaf: [] as Buffer[], subject: [] as string[],
-      kind: [] as string[], id: [] as string[], owner: [] as string[], fp: [] as Buffer[], payload: [] as (Buffer | null)[], keyId: [] as (number | null)[],
+      idx: [] as number[], height: [] as number[], nodes: bytes.column(), statement: bytes.column(), leaf: bytes.column(), subject: [] as string[],
+      kind: [] as string[], id: [] as string[], owner: [] as string[], fp: bytes.column(), payload: bytes.column(), keyId: [] as (number | null)[],
     }
     const r = { target: [] as number[], source: [] as number[] }
     const newKeys = { id: [] as number[], key: [] as Buffer[] }
@@ -212,14 +216,14 @@ export class PgStore implements LedgerStore {
         e.idx.push(x.index)
         e.height.push(b.height)
         e.nodes.push(rows[j])
-        e.statement.push(buf(x.statement))
-        e.leaf.push(buf(x.leafHash))
+        e.statement.push(x.statement)
+        e.leaf.push(x.leafHash)
         e.subject.push(x.subject)
         e.kind.push(x.kind)
         e.id.push(x.id)
         e.owner.push(x.owner)
         // Erased in this same write: its row is born erased (the UPDATE below only sees stored rows).
-        e.fp.push(erasedSet.has(x.index) ? erasedFingerprint : buf(x.fingerprint))
+        e.fp.push(erasedSet.has(x.index) ? erasedFingerprint : x.fingerprint)
         const sealed = sealedOf.get(x.index)
         e.payload.push(sealed ?? null)
         e.keyId.push(sealed ? keyId : null)
@@ -268,9 +272,9 @@ export class PgStore implements LedgerStore {
       name: 'el_write_blocks',
       text: WRITE_BLOCKS,
       values: [
-        e.idx, e.height, e.nodes, e.statement, e.leaf, e.subject, e.kind, e.id, e.owner, e.fp, e.payload, e.keyId,
+        e.idx, e.height, ...e.nodes.lists(), ...e.statement.lists(), ...e.leaf.lists(), e.subject, e.kind, e.id, e.owner, ...e.fp.lists(), ...e.payload.lists(), e.keyId,
         r.target, r.source, newKeys.id, newKeys.key, bl.height, bl.header, bl.note,
-        last.size, last.height, last.blockHash, last.root, first.height - 1, startSize,
+        last.size, last.height, last.blockHash, last.root, first.height - 1, startSize, bytes.join(),
       ],
     })
     // Unreachable while the head row is locked; kept so that no path can move it blindly.
@@ -468,12 +472,45 @@ export class PgStore implements LedgerStore {
 /** One statement for every row of a run of blocks (#insert); its sub-statements all run, in one snapshot. */
 const WRITE_BLOCKS = `WITH
   e AS (INSERT INTO el_entry (idx, height, nodes, statement, leaf, subject, kind, id, owner, fingerprint, payload, key_id)
-    SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bytea[], $4::bytea[], $5::bytea[], $6::text[], $7::text[], $8::text[], $9::text[], $10::bytea[], $11::bytea[], $12::bigint[])),
-  r AS (INSERT INTO el_ref (target, source) SELECT * FROM unnest($13::bigint[], $14::bigint[])),
-  pk AS (INSERT INTO el_payload_key (id, key) SELECT * FROM unnest($15::bigint[], $16::bytea[])),
-  b AS (INSERT INTO el_block (height, header) SELECT * FROM unnest($17::bigint[], $18::bytea[])),
-  c AS (INSERT INTO el_checkpoint (height, note) SELECT * FROM unnest($17::bigint[], $19::text[]))
-UPDATE el_head SET size = $20, height = $21, block_hash = $22, root = $23 WHERE height = $24 AND size = $25 RETURNING 1`
+    SELECT u.idx, u.height, substring($31::bytea FROM u.no FOR u.nl), substring($31::bytea FROM u.so FOR u.sl), substring($31::bytea FROM u.lo FOR u.ll),
+      u.subject, u.kind, u.id, u.owner, substring($31::bytea FROM u.fo FOR u.fl), CASE WHEN u.pl < 0 THEN NULL ELSE substring($31::bytea FROM u.po FOR u.pl) END, u.key_id
+    FROM unnest($1::bigint[], $2::bigint[], $3::int[], $4::int[], $5::int[], $6::int[], $7::int[], $8::int[], $9::text[], $10::text[], $11::text[], $12::text[],
+      $13::int[], $14::int[], $15::int[], $16::int[], $17::bigint[])
+      AS u(idx, height, no, nl, so, sl, lo, ll, subject, kind, id, owner, fo, fl, po, pl, key_id)),
+  r AS (INSERT INTO el_ref (target, source) SELECT * FROM unnest($18::bigint[], $19::bigint[])),
+  pk AS (INSERT INTO el_payload_key (id, key) SELECT * FROM unnest($20::bigint[], $21::bytea[])),
+  b AS (INSERT INTO el_block (height, header) SELECT * FROM unnest($22::bigint[], $23::bytea[])),
+  c AS (INSERT INTO el_checkpoint (height, note) SELECT * FROM unnest($22::bigint[], $24::text[]))
+UPDATE el_head SET size = $25, height = $26, block_hash = $27, root = $28 WHERE height = $29 AND size = $30 RETURNING 1`
+
+/** Many byte strings as one binary query parameter, each column a list of (1-based start, length) into it. */
+class BytesParam {
+  readonly #parts: Uint8Array[] = []
+  #length = 0
+
+  column() {
+    const starts: number[] = []
+    const lengths: number[] = []
+    return {
+      push: (b: Uint8Array | null) => {
+        if (b === null) {
+          starts.push(1)
+          lengths.push(-1)
+          return
+        }
+        starts.push(this.#length + 1)
+        lengths.push(b.length)
+        this.#parts.push(b)
+        this.#length += b.length
+      },
+      lists: (): [number[], number[]] => [starts, lengths],
+    }
+  }
+
+  join(): Buffer {
+    return Buffer.concat(this.#parts, this.#length)
+  }
+}
 
 interface PayloadRow {
   idx: number
