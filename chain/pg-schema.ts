@@ -1,8 +1,8 @@
 // The PostgreSQL store's schema (pg-store.ts), created and versioned by the service itself.
-// Tables mirror the LevelDB rows of docs/formats.md one for one: an entry row carries its
-// statement and the hashes of every perfect subtree it completed, so an append writes one
-// row for both and an audit reads one row per entry. Numbers are bigint, hashes and bytes
-// bytea. el_head has exactly one row, created with the schema: every block locks it
+// The data of docs/formats.md's LevelDB rows, with everything an entry has exactly one of
+// (statement, the hashes of every perfect subtree it completed, leaf, subject, kind+id,
+// payload) in one el_entry row since version 3: an append writes one row and an audit reads
+// one row per entry. Numbers are bigint, hashes and bytes bytea. el_head has exactly one row, created with the schema: every block locks it
 // (SELECT … FOR UPDATE), which serializes the blocks of every instance over one database.
 import type { PoolClient } from 'pg'
 

@@ -1,4 +1,4 @@
-// The PostgreSQL LedgerStore driver: the same rows as the LevelDB layout (pg-schema.ts),
+// The PostgreSQL LedgerStore driver: the data of the LevelDB layout in tables (pg-schema.ts),
 // one block = one transaction, so several ledger instances can share one database. Every
 // block write locks the single head row (SELECT … FOR UPDATE) and refuses a block that does
 // not extend the head it finds: two instances can never write the same height, and an
@@ -265,7 +265,7 @@ export class PgStore implements LedgerStore {
     // Every row of the blocks in one statement, prepared once per connection: a block is one
     // round trip and no parse or plan, whatever its size (a 1,000-entry block used to be
     // ~12 statements; a small one spent more database CPU on them than on its rows). A
-    // kind+id already stored is a primary-key violation that rolls the block back: the last
+    // kind+id already stored is a unique-index violation that rolls the block back: the last
     // line of defence against two entries for one record. The head moves only if it is
     // still the one this block extends, or nothing is written.
     const moved = await client.query({
