@@ -10,6 +10,7 @@ import { join } from 'node:path'
 import type { AddressInfo } from 'node:net'
 import { useNodeCrypto } from '../chain/node-crypto.ts'
 import { buildApp } from '../src/app.ts'
+import { AJV_OPTIONS } from '../plugins/validation-problems.ts'
 import { loadConfig } from '../src/config.ts'
 import { loadTokenKey } from '../src/keys.ts'
 import { mintToken } from '../src/tokens.ts'
@@ -88,7 +89,8 @@ function blockStatsReader(app: FastifyInstance): () => Promise<BlockStats> {
 
 export async function runHttpBench(): Promise<void> {
   console.log(`\n== http: ${CONNECTIONS} connections, ${SECONDS} s per scenario ==`)
-  const bare = Fastify({ logger: false, ajv: { customOptions: { removeAdditional: false } } })
+  // The app's annotation keywords, so Ajv compiles the schema; otherwise Fastify's defaults.
+  const bare = Fastify({ logger: false, ajv: { customOptions: { removeAdditional: false, keywords: AJV_OPTIONS.keywords } } })
   bare.post('/v1/records', { schema: { body: RecordBody } }, async (_req, reply) => reply.code(201).send({ ok: true }))
   await bare.listen({ port: 0, host: '127.0.0.1' })
   const bareUrl = `http://127.0.0.1:${(bare.server.address() as AddressInfo).port}/v1/records`

@@ -31,6 +31,8 @@ export interface AppendRequest {
   fingerprint: Uint8Array
   /** Canonical {record, salt}, kept off the tree and erasable (payload.ts). */
   payload?: Uint8Array
+  /** Hex SHA-256 of the documents the record names (search-hashes.ts), for the search index. */
+  documents?: readonly string[]
   /** Erase this entry's payload in the same block (redaction). */
   erase?: ErasedEntry
 }
@@ -85,6 +87,7 @@ export function integrateBlock(
     entries.push({
       index, statement: bytes, leafHash: leaf, kind: r.kind, id: r.id, owner: r.owner, subject: r.subject,
       fingerprint: r.fingerprint, payload: r.payload, refIndexes: r.refs.map((x) => x.index),
+      commitment: r.commitment, documents: r.documents,
     })
     if (r.erase !== undefined) erase.push(r.erase)
     created.push({ slot, statement, leaf, index })

@@ -11,11 +11,13 @@ import { blockHash, parseBlockHeader } from './block.ts'
 import type { CheckpointSigner } from './checkpoint.ts'
 import { bytesToHex, hexToBytes } from './encoding.ts'
 import { EMPTY_ROOT, leafHash } from './hash.ts'
+import { cosignedSize, decodeCosigned, encodeCosigned, type CosignedArchive, type CosignedCheckpoint, type CosignedSlot } from './cosigned-checkpoints.ts'
 import type { KindIdOwner } from './idempotency.ts'
 import { integrateBlock, type AppendOutcome, type AppendRequest, type LogTip } from './integrate.ts'
 import { NodeCache, PINNED_LEVEL } from './node-cache.ts'
 import type { LogBlock, LogEntry, LogReader } from './reader.ts'
 import { LedgerIntegrityError, recoverTip, signedByOurKeys } from './recover.ts'
+import type { HashHit } from './search-hashes.ts'
 import { Sequencer, type BlockStats } from './sequencer.ts'
 import { parseStatement, type Kind, type Statement } from './statement.ts'
 import { openLevelStorage, storeOf, type LedgerStorage } from './storage.ts'
@@ -41,7 +43,7 @@ export interface LogOptions {
 /** Headers of recently read blocks: receipts of one block are often asked for together. */
 const CACHED_BLOCKS = 1024
 
-export class Log implements LogReader, NodeReader {
+export class Log implements LogReader, NodeReader, CosignedArchive {
   /** The storage this log owns (and closes): an opaque handle outside chain/. */
   readonly storage: LedgerStorage
   readonly origin: string
@@ -143,6 +145,15 @@ export class Log implements LogReader, NodeReader {
       for (const l of this.#checkpointListeners) l(block.write.checkpoint)
     }
     return block.outcomes()
+  }
+
+  async loadCosigned(slot: CosignedSlot): Promise<CosignedCheckpoint | undefined> {
+    const v = await this.#store.cosigned(slot)
+    return v === undefined ? undefined : decodeCosigned(v)
+  }
+
+  saveCosigned(slots: readonly CosignedSlot[], c: CosignedCheckpoint): Promise<void> {
+    return this.#store.putCosigned(slots, cosignedSize(c), encodeCosigned(c))
   }
 
   onCheckpoint(listener: (checkpoint: string) => void): () => void {
@@ -292,6 +303,10 @@ export class Log implements LogReader, NodeReader {
 
   indexOfLeaf(hex: string): Promise<number | undefined> {
     return this.#store.byLeafHash(hexToBytes(hex))
+  }
+
+  entriesByHash(hex: string, limit: number): Promise<HashHit[]> {
+    return this.#store.byHash(hexToBytes(hex), limit)
   }
 
   payload(index: number): Promise<Uint8Array | undefined> {

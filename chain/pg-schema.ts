@@ -1,13 +1,18 @@
 // The PostgreSQL store's schema (pg-store.ts), created and versioned by the service itself.
 // The data of docs/formats.md's LevelDB rows, with everything an entry has exactly one of
 // (statement, the hashes of every perfect subtree it completed, leaf, subject, kind+id,
-// payload) in one el_entry row since version 3: an append writes one row and an audit reads
-// one row per entry. Numbers are bigint, hashes and bytes bytea. el_head has exactly one row, created with the schema: every block locks it
+// payload) in one el_entry row since version 5: an append writes one row (plus its el_hash
+// search rows) and an audit reads one row per entry. Numbers are bigint, hashes and bytes
+// bytea. el_head has exactly one row, created with the schema: every block locks it
 // (SELECT … FOR UPDATE), which serializes the blocks of every instance over one database.
 import type { PoolClient } from 'pg'
+import { payloadDocumentHashes } from './search-hashes.ts'
 
-/** Each step takes the schema from version i to i + 1; never edit a released step, add one. */
-const MIGRATIONS: readonly string[] = [
+/**
+ * Each step takes the schema from version i to i + 1; never edit a released step, add one.
+ * A step is SQL, or a function for what SQL cannot compute (it runs in the same transaction).
+ */
+const MIGRATIONS: readonly (string | ((client: PoolClient) => Promise<void>))[] = [
   `CREATE TABLE el_head (
      one boolean PRIMARY KEY DEFAULT true CHECK (one),
      size bigint NOT NULL, height bigint NOT NULL, block_hash text NOT NULL, root text NOT NULL
@@ -21,13 +26,39 @@ const MIGRATIONS: readonly string[] = [
    CREATE TABLE el_leaf (leaf bytea PRIMARY KEY, idx bigint NOT NULL);
    CREATE TABLE el_ref (target bigint NOT NULL, source bigint NOT NULL, PRIMARY KEY (target, source));
    CREATE TABLE el_payload (idx bigint PRIMARY KEY, payload bytea NOT NULL);`,
-  // Payload sealing (pg-payload-keys.ts): one key per block in a table partitioned by key
+  // 2: the search index of commitments and document hashes (search-hashes.ts), filled for
+  // the entries already stored: commitments from the statements, documents from the payloads
+  // still held (erased ones are gone, and so are their documents).
+  async (client) => {
+    await client.query(`CREATE TABLE el_hash (hash bytea NOT NULL, idx bigint NOT NULL,
+      what text NOT NULL CHECK (what IN ('commitment', 'document')), PRIMARY KEY (hash, idx))`)
+    await client.query(`INSERT INTO el_hash (hash, idx, what)
+      SELECT decode(substr(convert_from(statement, 'UTF8')::jsonb->>'commitment', 8), 'hex'), idx, 'commitment' FROM el_entry`)
+    for (let after = -1; ;) {
+      const rows = (await client.query<{ idx: string; payload: Buffer }>('SELECT idx, payload FROM el_payload WHERE idx > $1 ORDER BY idx LIMIT 2000', [after])).rows
+      if (rows.length === 0) break
+      const hash: Buffer[] = []
+      const idx: string[] = []
+      for (const r of rows) {
+        for (const h of payloadDocumentHashes(r.payload)) {
+          hash.push(Buffer.from(h, 'hex'))
+          idx.push(r.idx)
+        }
+      }
+      if (hash.length > 0) await client.query(`INSERT INTO el_hash (hash, idx, what) SELECT h, i, 'document' FROM unnest($1::bytea[], $2::bigint[]) AS u(h, i) ON CONFLICT DO NOTHING`, [hash, idx])
+      after = Number(rows[rows.length - 1].idx)
+    }
+  },
+  // 3: the witnessing loop's cosigned checkpoints (LevelDB: the m cosigned:<slot> rows).
+  `CREATE TABLE el_cosigned (slot text PRIMARY KEY, size bigint NOT NULL, value text NOT NULL);`,
+  // 4: payload sealing (pg-payload-keys.ts): one key per block in a table partitioned by key
   // id, so destroying a key rewrites one small partition (VACUUM FULL) rather than the whole
-  // table; el_payload names each row's key so a read joins it in the same query. Rows
-  // written before this step have no key id and are read as stored.
+  // table; el_payload names each row's key so a read joins it in the same query. Only new
+  // rows are sealed: rows written before this step have no key id and are read as stored
+  // (step 2 read them as plain JSON for the same reason: no row is sealed before this step).
   `CREATE TABLE el_payload_key (id bigint PRIMARY KEY, key bytea NOT NULL) PARTITION BY RANGE (id);
    ALTER TABLE el_payload ADD COLUMN key_id bigint;`,
-  // One row per entry: its leaf, subject, kind+id+owner with the fingerprint, and payload
+  // 5: one row per entry: its leaf, subject, kind+id+owner with the fingerprint, and payload
   // move into el_entry, so an append inserts one heap row (and four index entries) instead
   // of five rows in five tables: about a third less database CPU per record (bench/store-http.ts).
   `ALTER TABLE el_entry ADD COLUMN leaf bytea, ADD COLUMN subject text, ADD COLUMN kind text, ADD COLUMN id text,
@@ -62,7 +93,9 @@ export async function migrate(client: PoolClient, where: string): Promise<void> 
       throw new Error(`${where} holds ledger schema version ${current}, this version reads up to ${SCHEMA_VERSION}: upgrade the service`)
     }
     for (let v = current; v < SCHEMA_VERSION; v++) {
-      await client.query(MIGRATIONS[v])
+      const step = MIGRATIONS[v]
+      if (typeof step === 'string') await client.query(step)
+      else await step(client)
       await client.query('INSERT INTO el_migrations (version) VALUES ($1)', [v + 1])
     }
     await client.query('COMMIT')

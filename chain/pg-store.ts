@@ -13,7 +13,8 @@ import { BlockSealer, openPayload } from './payload-cipher.ts'
 import { KEY_IDS_PER_BLOCK, createPartitionSql, partitionName, partitionOf } from './pg-payload-keys.ts'
 import { migrate } from './pg-schema.ts'
 import { storageOf, storeOf, type LedgerStorage } from './storage.ts'
-import { MissingNodeError, nodeRowOf, type BlockWrite, type LedgerStore, type LogHead, type StoredEntry } from './store.ts'
+import { MissingNodeError, nodeRowOf, type BlockWrite, type CosignedSlot, type LedgerStore, type LogHead, type StoredEntry } from './store.ts'
+import { commitmentBytes, type HashHit, type HashMatch } from './search-hashes.ts'
 import type { NodeId } from './tree.ts'
 
 /** Rows per page of a full scan: one round trip per ~2,000 entries (~0.5 MB). */
@@ -192,6 +193,8 @@ export class PgStore implements LedgerStore {
     }
     const r = { target: [] as number[], source: [] as number[] }
     const newKeys = { id: [] as number[], key: [] as Buffer[] }
+    // The search index (search-hashes.ts): each entry's commitment and its record's documents.
+    const h = { hash: bytes.column(), idx: [] as number[], what: [] as HashMatch[] }
     const bl = { height: [] as number[], header: [] as Buffer[], note: [] as string[] }
     const erased = { idx: [] as number[] }
     const erasedSet = new Set<number>()
@@ -231,6 +234,17 @@ export class PgStore implements LedgerStore {
           r.target.push(t)
           r.source.push(x.index)
         }
+        h.hash.push(commitmentBytes(x.commitment))
+        h.idx.push(x.index)
+        h.what.push('commitment')
+        // An entry erased in this same write is never findable by its documents.
+        if (!erasedSet.has(x.index)) {
+          for (const d of x.documents ?? []) {
+            h.hash.push(Buffer.from(d, 'hex'))
+            h.idx.push(x.index)
+            h.what.push('document')
+          }
+        }
       })
       for (const x of b.erasePayloads) {
         erased.idx.push(x.index)
@@ -255,6 +269,8 @@ export class PgStore implements LedgerStore {
     if (erased.idx.length > 0) {
       // The kind+id an erasure names is its entry's own: the payload and the fingerprint go from that one row.
       await q('UPDATE el_entry SET payload = NULL, key_id = NULL, fingerprint = $2 WHERE idx = ANY($1::bigint[])', [erased.idx, erasedFingerprint])
+      // A search must not find a document of an erased record.
+      await q(`DELETE FROM el_hash WHERE idx = ANY($1::bigint[]) AND what = 'document'`, [erased.idx])
     }
     for (const n of new Set(newKeys.id.map(partitionOf))) {
       if (this.#shared.partitions.has(n)) continue
@@ -275,6 +291,7 @@ export class PgStore implements LedgerStore {
         e.idx, e.height, ...e.nodes.lists(), ...e.statement.lists(), ...e.leaf.lists(), e.subject, e.kind, e.id, e.owner, ...e.fp.lists(), ...e.payload.lists(), e.keyId,
         r.target, r.source, newKeys.id, newKeys.key, bl.height, bl.header, bl.note,
         last.size, last.height, last.blockHash, last.root, first.height - 1, startSize, bytes.join(),
+        ...h.hash.lists(), h.idx, h.what,
       ],
     })
     // Unreachable while the head row is locked; kept so that no path can move it blindly.
@@ -327,7 +344,7 @@ export class PgStore implements LedgerStore {
   /** Deletes every row of the log, under the block lock (clearPgLog). */
   async clear(): Promise<void> {
     await this.exclusive(async (tx) => {
-      await (tx as PgStore).#q('TRUNCATE el_entry, el_block, el_checkpoint, el_ref, el_payload_key')
+      await (tx as PgStore).#q('TRUNCATE el_entry, el_block, el_checkpoint, el_ref, el_payload_key, el_hash, el_cosigned')
       await (tx as PgStore).#q(`UPDATE el_head SET size = 0, height = -1, block_hash = '', root = ''`)
     })
   }
@@ -367,6 +384,17 @@ export class PgStore implements LedgerStore {
     return row?.note
   }
 
+  async cosigned(slot: CosignedSlot): Promise<string | undefined> {
+    const [row] = await this.#q<{ value: string }>('SELECT value FROM el_cosigned WHERE slot = $1', [slot])
+    return row?.value
+  }
+
+  async putCosigned(slots: readonly CosignedSlot[], size: number, value: string): Promise<void> {
+    // Several instances may each run a witnessing loop over one database: the larger tree wins.
+    await this.#q(`INSERT INTO el_cosigned (slot, size, value) SELECT unnest($1::text[]), $2, $3
+      ON CONFLICT (slot) DO UPDATE SET size = EXCLUDED.size, value = EXCLUDED.value WHERE el_cosigned.size <= EXCLUDED.size`, [[...slots], size, value])
+  }
+
   async byKindId(kind: string, id: string, owner: string): Promise<KindIdRow | undefined> {
     const [row] = await this.byKindIds([{ kind, id, owner }])
     return row
@@ -395,6 +423,11 @@ export class PgStore implements LedgerStore {
   async byLeafHash(leafHash: Uint8Array): Promise<number | undefined> {
     const [row] = await this.#q<{ idx: number }>('SELECT idx FROM el_entry WHERE leaf = $1', [buf(leafHash)])
     return row?.idx
+  }
+
+  async byHash(hash: Uint8Array, limit: number): Promise<HashHit[]> {
+    const rows = await this.#q<{ idx: number; what: HashMatch }>('SELECT idx, what FROM el_hash WHERE hash = $1 ORDER BY idx LIMIT $2', [buf(hash), limit])
+    return rows.map((r) => ({ index: r.idx, matched: r.what }))
   }
 
   async subjectIndexes(subject: string, opts: { after?: number; limit: number }): Promise<number[]> {
@@ -478,6 +511,8 @@ const WRITE_BLOCKS = `WITH
       $13::int[], $14::int[], $15::int[], $16::int[], $17::bigint[])
       AS u(idx, height, no, nl, so, sl, lo, ll, subject, kind, id, owner, fo, fl, po, pl, key_id)),
   r AS (INSERT INTO el_ref (target, source) SELECT * FROM unnest($18::bigint[], $19::bigint[])),
+  h AS (INSERT INTO el_hash (hash, idx, what) SELECT substring($31::bytea FROM u.ho FOR u.hl), u.idx, u.what
+    FROM unnest($32::int[], $33::int[], $34::bigint[], $35::text[]) AS u(ho, hl, idx, what) ON CONFLICT DO NOTHING),
   pk AS (INSERT INTO el_payload_key (id, key) SELECT * FROM unnest($20::bigint[], $21::bytea[])),
   b AS (INSERT INTO el_block (height, header) SELECT * FROM unnest($22::bigint[], $23::bytea[])),
   c AS (INSERT INTO el_checkpoint (height, note) SELECT * FROM unnest($22::bigint[], $24::text[]))

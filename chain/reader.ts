@@ -2,6 +2,7 @@
 // and nothing of how it is stored. A second storage driver plugs in under it unseen.
 import type { BlockHeader } from './block.ts'
 import type { KindIdOwner } from './idempotency.ts'
+import type { HashHit } from './search-hashes.ts'
 import type { Kind, Statement } from './statement.ts'
 import type { Receipt } from './verify.ts'
 
@@ -35,6 +36,8 @@ export interface LogReader {
   /** Every submitter that has an entry of this kind+id, in owner order, with its index. */
   ownersOfKindId(kind: Kind, id: string): Promise<KindIdOwner[]>
   indexOfLeaf(leafHashHex: string): Promise<number | undefined>
+  /** Entries whose commitment, or a document of whose record, has this SHA-256 (hex), in index order. */
+  entriesByHash(hashHex: string, limit: number): Promise<HashHit[]>
   /** The canonical {record, salt} of an entry, unless hash-only or erased. */
   payload(index: number): Promise<Uint8Array | undefined>
   /** Indexes of later entries that ref this one (revocations, redactions), in index order. */

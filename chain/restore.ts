@@ -8,6 +8,7 @@ import { BACKUP_FORMAT, type BackupBlock, type BackupHeader } from './export.ts'
 import { leafHash } from './hash.ts'
 import { canonicalBytes } from './jcs.ts'
 import { parseVkey } from './note.ts'
+import { payloadDocumentHashes } from './search-hashes.ts'
 import { isStatement, parseStatement, type Statement } from './statement.ts'
 import { storeOf, type LedgerStorage } from './storage.ts'
 import type { BlockWrite, EntryWrite, LedgerStore } from './store.ts'
@@ -85,10 +86,12 @@ export async function restoreLines(
         // The store keys kind+id rows by id ‖ 0x00 ‖ owner: a NUL would make them ambiguous.
         if (s.id.includes('\u0000') || s.submitter.includes('\u0000')) throw new RestoreError(`entry ${e.index}: id or submitter holds U+0000`)
         if (s.kind === 'redaction' && refIndexes.length !== 1) throw new RestoreError(`entry ${e.index}: a redaction refs exactly one entry`)
+        const payload = e.payload === undefined ? undefined : fromBase64(e.payload)
         const owner = s.kind === 'redaction' ? (await out.statementAt(refIndexes[0])).submitter : s.submitter
         writes.push({
           index: e.index, statement: bytes, leafHash: leaf, kind: s.kind, id: s.id, owner, subject: s.subject,
-          fingerprint: hexToBytes(e.fingerprint), payload: e.payload === undefined ? undefined : fromBase64(e.payload), refIndexes,
+          fingerprint: hexToBytes(e.fingerprint), payload, refIndexes,
+          commitment: s.commitment, documents: payload === undefined ? undefined : documentsOf(e.index, payload),
         })
       }
       const root = bytesToHex(compact.root())
@@ -118,6 +121,14 @@ export async function restoreLines(
   }
   await store.sync()
   return { size: compact.size, height: header.height, root: bytesToHex(compact.root()) }
+}
+
+function documentsOf(index: number, payload: Uint8Array): string[] {
+  try {
+    return payloadDocumentHashes(payload)
+  } catch {
+    throw new RestoreError(`entry ${index}: its payload is not a JSON {record, salt}`)
+  }
 }
 
 /**

@@ -6,8 +6,9 @@ import { PayloadVault } from './payload-vault.ts'
 import { parseBlockHeader } from './block.ts'
 import { BlockSealer, openPayload, payloadKeyId } from './payload-cipher.ts'
 import type { NodeId, NodeReader, StoredNode } from './tree.ts'
-import { bytesToHex, hexToBytes, utf8Decoder, utf8ToBytes, readU64, u64 } from './encoding.ts'
+import { bytesToHex, concatBytes, hexToBytes, utf8Decoder, utf8ToBytes, readU64, u64 } from './encoding.ts'
 import { ERASED_FINGERPRINT, statementOwner, type KindIdOwner, type KindIdRow } from './idempotency.ts'
+import { commitmentBytes, payloadDocumentHashes, type HashHit } from './search-hashes.ts'
 import { parseStatement } from './statement.ts'
 
 export interface LogHead {
@@ -34,6 +35,10 @@ export interface EntryWrite {
   payload?: Uint8Array
   /** Indexes of the entries this one refs (revoked authorization, erased entry). */
   refIndexes: number[]
+  /** The statement's `sha256:<hex>` commitment, indexed for search (search-hashes.ts). */
+  commitment: string
+  /** Hex SHA-256 of the documents its record names (documentHashes), indexed for search. */
+  documents?: readonly string[]
 }
 
 /** An entry whose payload a redaction erases. */
@@ -88,6 +93,8 @@ export interface LedgerStore extends NodeReader {
   /** Every owner of a kind+id with its entry index, in owner order (an auditor's lookup without a submitter). */
   ownersOfKindId(kind: string, id: string): Promise<KindIdOwner[]>
   byLeafHash(leafHash: Uint8Array): Promise<number | undefined>
+  /** Entries whose commitment or a document of whose record has this SHA-256, in index order. */
+  byHash(hash: Uint8Array, limit: number): Promise<HashHit[]>
   /** Entry indexes of one subject in index order, strictly after `after`. */
   subjectIndexes(subject: string, opts: { after?: number; limit: number }): Promise<number[]>
   referrers(index: number): Promise<number[]>
@@ -112,7 +119,18 @@ export interface LedgerStore extends NodeReader {
    * one writer, the process that opened it.
    */
   exclusive?<T>(fn: (tx: LedgerStore, head: LogHead | null) => Promise<T>): Promise<T>
+  /**
+   * The witnessing loop's cosigned checkpoints (chain/cosigned-checkpoints.ts), one value
+   * per slot. A write for a smaller tree than the stored one is ignored, so instances over
+   * one database never move a slot back. Not synced on its own: a lost one is asked again.
+   */
+  cosigned(slot: CosignedSlot): Promise<string | undefined>
+  /** The same value into each of `slots`, in one write. */
+  putCosigned(slots: readonly CosignedSlot[], size: number, value: string): Promise<void>
 }
+
+/** Which cosigned checkpoint: the newest gathered so far, or the newest that met the quorum. */
+export type CosignedSlot = 'latest' | 'witnessed'
 
 // Key prefixes. Numbers are fixed-width big-endian so ranges scan in index order.
 // e + u64 index → u64 height ‖ u8 n ‖ n × 32-byte hashes ‖ statement bytes. The n hashes
@@ -129,12 +147,23 @@ const P_SUBJECT = 0x73 // s + subject ‖ 0x00 ‖ u64 index → ""
 const P_LEAF = 0x68 // h + leaf hash → u64 index
 const P_REF = 0x66 // f + u64 target ‖ u64 source → ""
 const P_PAYLOAD = 0x70 // p + u64 index → canonical {record, salt}, sealed (chain/payload-cipher.ts)
-const P_META = 0x6d // m + "head" → JSON LogHead; m + "format" → STORAGE_FORMAT; m + "vault" → u64 next key id; m + "shred" → JSON key ids still to destroy
+// d + 32-byte hash ‖ u64 index → "c" (the entry's commitment) or "d" (a document its record
+// names): several entries may share a document, so the index is part of the key.
+const P_HASH = 0x64
+const HASH_COMMITMENT = new Uint8Array([0x63])
+const HASH_DOCUMENT = new Uint8Array([0x64])
+// m + "head" → JSON LogHead; m + "format" → STORAGE_FORMAT; m + "vault" → u64 next key id;
+// m + "shred" → JSON key ids still to destroy; m + "cosigned:<slot>" → u64 size ‖ JSON
+// cosigned checkpoint. Meta rows are not part of the format's layout, so adding one needs no
+// format bump.
+const P_META = 0x6d
 
 /** Bumped whenever the row layout changes; a store of another format refuses to open. */
-export const STORAGE_FORMAT = 'evidence-ledger/3'
-/** The previous format: its kind+id rows lack the owner, open() migrates them (migrateFormat2). */
+export const STORAGE_FORMAT = 'evidence-ledger/4'
+/** Its kind+id rows lack the owner, open() migrates them (migrateFormat2), then on to 4. */
 const FORMAT_2 = 'evidence-ledger/2'
+/** It lacks the commitment and document hash rows, open() adds them (migrateFormat3). */
+const FORMAT_3 = 'evidence-ledger/3'
 
 const EMPTY = new Uint8Array(0)
 const ZERO = new Uint8Array([0])
@@ -167,10 +196,12 @@ export const keys = {
   leaf: (h: Uint8Array) => key(P_LEAF, h),
   ref: (target: number, source: number) => key(P_REF, u64(target), u64(source)),
   payload: (i: number) => key(P_PAYLOAD, u64(i)),
+  hash: (h: Uint8Array, i: number) => key(P_HASH, h, u64(i)),
   head: () => key(P_META, utf8ToBytes('head')),
   format: () => key(P_META, utf8ToBytes('format')),
   vaultNext: () => key(P_META, utf8ToBytes('vault')),
   pendingShred: () => key(P_META, utf8ToBytes('shred')),
+  cosigned: (slot: CosignedSlot) => key(P_META, utf8ToBytes(`cosigned:${slot}`)),
 }
 
 /** Byte offset of the level-`level` hash inside an entry row. */
@@ -200,6 +231,8 @@ export function vaultDir(location: string): string {
 /** Key-id rewrites an erasure needs: re-sealed sibling rows and the keys to destroy. */
 interface Shredding {
   puts: [Uint8Array, Uint8Array][]
+  /** Document hash rows of the erased records: a search must not find what was erased. */
+  dels: Uint8Array[]
   keyIds: number[]
   erased: Set<number>
 }
@@ -208,6 +241,7 @@ export class LevelStore implements LedgerStore {
   readonly location: string
   readonly db: Db
   #vault: PayloadVault | null = null
+  readonly #cosignedSizes = new Map<CosignedSlot, number>()
 
   constructor(location: string) {
     this.location = location
@@ -221,28 +255,54 @@ export class LevelStore implements LedgerStore {
 
   async open(): Promise<void> {
     await this.db.open()
-    const format = await this.db.get(keys.format())
-    const found = format === undefined ? undefined : utf8Decoder.decode(format)
-    if (found === FORMAT_2) {
-      try {
-        await migrateFormat2(this.db)
-      } catch (e) {
-        await this.db.close()
-        throw e
+    try {
+      const format = await this.db.get(keys.format())
+      const found = format === undefined ? undefined : utf8Decoder.decode(format)
+      if (found === FORMAT_2) await migrateFormat2(this.db)
+      else if (found !== FORMAT_3 && found !== STORAGE_FORMAT && (found !== undefined || (await this.db.get(keys.head())) !== undefined)) {
+        throw new Error(`${this.location} holds a log in storage format ${found ?? 'evidence-ledger/1'}, this version reads ${STORAGE_FORMAT}: export it with the version that wrote it and import it here`)
       }
-    } else if (found !== STORAGE_FORMAT && (found !== undefined || (await this.db.get(keys.head())) !== undefined)) {
+      const next = await this.db.get(keys.vaultNext())
+      this.#vault = await PayloadVault.open(vaultDir(this.location), next === undefined ? 0 : readU64(next))
+      // An erasure whose block committed but whose keys were not yet destroyed when the
+      // process died: destroy them now, before anyone can read the rows they open.
+      const pending = await this.db.get(keys.pendingShred())
+      if (pending !== undefined) {
+        await this.#vault.shred(JSON.parse(utf8Decoder.decode(pending)) as number[])
+        await this.db.del(keys.pendingShred())
+      }
+      // After the vault: the document hashes are inside the sealed payloads.
+      if (found === FORMAT_2 || found === FORMAT_3) await this.#migrateFormat3()
+    } catch (e) {
+      await this.#vault?.close()
+      this.#vault = null
       await this.db.close()
-      throw new Error(`${this.location} holds a log in storage format ${found ?? 'evidence-ledger/1'}, this version reads ${STORAGE_FORMAT}: export it with the version that wrote it and import it here`)
+      throw e
     }
-    const next = await this.db.get(keys.vaultNext())
-    this.#vault = await PayloadVault.open(vaultDir(this.location), next === undefined ? 0 : readU64(next))
-    // An erasure whose block committed but whose keys were not yet destroyed when the
-    // process died: destroy them now, before anyone can read the rows they open.
-    const pending = await this.db.get(keys.pendingShred())
-    if (pending !== undefined) {
-      await this.#vault.shred(JSON.parse(utf8Decoder.decode(pending)) as number[])
-      await this.db.del(keys.pendingShred())
+  }
+
+  /**
+   * Format 3 → 4: every entry gains its commitment row and every payload still held its
+   * document rows, in one atomic, synced batch with the format row (a crash leaves format 3,
+   * and the next open indexes again). Erased payloads are gone, and so are their documents.
+   */
+  async #migrateFormat3(): Promise<void> {
+    const batch = this.db.batch()
+    for await (const chunk of this.#chunks(keys.entry(0), key(P_ENTRY + 1))) {
+      for (const [k, v] of chunk) {
+        const i = readU64(k, 1)
+        batch.put(keys.hash(commitmentBytes(parseStatement(decodeEntry(v).statement).commitment), i), HASH_COMMITMENT)
+      }
     }
+    for await (const chunk of this.#chunks(keys.payload(0), key(P_PAYLOAD + 1))) {
+      for (const [k, row] of chunk) {
+        const i = readU64(k, 1)
+        const plain = await this.#open(row)
+        if (plain !== undefined) for (const h of payloadDocumentHashes(plain)) batch.put(keys.hash(hexToBytes(h), i), HASH_DOCUMENT)
+      }
+    }
+    batch.put(keys.format(), utf8ToBytes(STORAGE_FORMAT))
+    await batch.write({ sync: true })
   }
 
   async close(): Promise<void> {
@@ -276,6 +336,7 @@ export class LevelStore implements LedgerStore {
     const batch = this.db.batch()
     blocks.forEach((b, i) => this.#putBlock(batch, b, sealers[i], shredding.erased))
     for (const [k, v] of shredding.puts) batch.put(k, v)
+    for (const k of shredding.dels) batch.del(k)
     if (sealers.some((x) => x !== null) || shredding.puts.length > 0) batch.put(keys.vaultNext(), u64(this.#keys.next))
     if (shredding.keyIds.length > 0) batch.put(keys.pendingShred(), utf8ToBytes(JSON.stringify(shredding.keyIds)))
     await batch.write({ sync: opts.sync ?? true })
@@ -296,10 +357,14 @@ export class LevelStore implements LedgerStore {
   async #planShredding(blocks: readonly BlockWrite[]): Promise<Shredding> {
     const erased = new Set<number>()
     for (const b of blocks) for (const e of b.erasePayloads) erased.add(e.index)
-    const plan: Shredding = { puts: [], keyIds: [], erased }
+    const plan: Shredding = { puts: [], dels: [], keyIds: [], erased }
     if (erased.size === 0) return plan
     const targets = [...erased]
     const rows = await this.db.getMany(targets.map(keys.payload))
+    for (let i = 0; i < targets.length; i++) {
+      const plain = rows[i] === undefined ? undefined : await this.#open(rows[i]!)
+      if (plain !== undefined) for (const h of payloadDocumentHashes(plain)) plan.dels.push(keys.hash(hexToBytes(h), targets[i]))
+    }
     const doomed = new Map<number, number>() // key id → a target index sealed with it
     targets.forEach((t, i) => {
       const id = rows[i] === undefined ? null : payloadKeyId(rows[i]!)
@@ -358,6 +423,8 @@ export class LevelStore implements LedgerStore {
       batch.put(a.begin(10 + 3 * e.subject.length).byte(P_SUBJECT).utf8(e.subject).byte(0).u64(i).end(), EMPTY)
       batch.put(a.begin(1 + e.leafHash.length).byte(P_LEAF).bytes(e.leafHash).end(), a.begin(8).u64(i).end())
       for (const t of e.refIndexes) batch.put(a.begin(17).byte(P_REF).u64(t).u64(i).end(), EMPTY)
+      batch.put(a.begin(41).byte(P_HASH).bytes(commitmentBytes(e.commitment)).u64(i).end(), HASH_COMMITMENT)
+      for (const d of e.documents ?? []) batch.put(a.begin(41).byte(P_HASH).bytes(hexToBytes(d)).u64(i).end(), HASH_DOCUMENT)
       if (e.payload && sealed && !erased.has(i)) batch.put(a.begin(9).byte(P_PAYLOAD).u64(i).end(), sealed[p++])
     }
     if (n !== nodes.length) throw new Error(`block ${b.height} carries tree nodes of no entry in it`)
@@ -407,6 +474,31 @@ export class LevelStore implements LedgerStore {
     return v === undefined ? undefined : utf8Decoder.decode(v)
   }
 
+  async cosigned(slot: CosignedSlot): Promise<string | undefined> {
+    const v = await this.db.get(keys.cosigned(slot))
+    return v === undefined ? undefined : utf8Decoder.decode(v.subarray(8))
+  }
+
+  async putCosigned(slots: readonly CosignedSlot[], size: number, value: string): Promise<void> {
+    const batch = this.db.batch()
+    const row = concatBytes(u64(size), utf8ToBytes(value))
+    for (const slot of slots) {
+      // This process is the only writer: the stored size is read once, then remembered.
+      let stored = this.#cosignedSizes.get(slot)
+      if (stored === undefined) {
+        const old = await this.db.get(keys.cosigned(slot))
+        stored = old === undefined ? -1 : readU64(old)
+      }
+      if (stored > size) continue
+      this.#cosignedSizes.set(slot, size)
+      batch.put(keys.cosigned(slot), row)
+    }
+    // No sync: LevelDB's log is one sequential file, so the next block's synced write makes
+    // this durable too; a process crash (kill -9) never loses it, as the OS has it already.
+    if (batch.length > 0) await batch.write({ sync: false })
+    else await batch.close()
+  }
+
   async byKindId(kind: string, id: string, owner: string): Promise<KindIdRow | undefined> {
     const [row] = await this.byKindIds([{ kind, id, owner }])
     return row
@@ -434,6 +526,14 @@ export class LevelStore implements LedgerStore {
   async byLeafHash(leafHash: Uint8Array): Promise<number | undefined> {
     const v = await this.db.get(keys.leaf(leafHash))
     return v === undefined ? undefined : readU64(v)
+  }
+
+  async byHash(hash: Uint8Array, limit: number): Promise<HashHit[]> {
+    const out: HashHit[] = []
+    for await (const [k, v] of this.db.iterator({ gte: key(P_HASH, hash), lte: key(P_HASH, hash, u64(Number.MAX_SAFE_INTEGER)), limit })) {
+      out.push({ index: readU64(k, 33), matched: v[0] === HASH_COMMITMENT[0] ? 'commitment' : 'document' })
+    }
+    return out
   }
 
   async subjectIndexes(subject: string, opts: { after?: number; limit: number }): Promise<number[]> {
@@ -666,7 +766,7 @@ async function migrateFormat2(db: Db): Promise<void> {
     batch.del(r.key)
     batch.put(keys.kindId(r.kind, r.id, owner), r.value)
   }
-  batch.put(keys.format(), utf8ToBytes(STORAGE_FORMAT))
+  batch.put(keys.format(), utf8ToBytes(FORMAT_3))
   await batch.write({ sync: true })
 }
 
@@ -682,7 +782,7 @@ export function describeKey(k: Uint8Array): string {
   const names: Record<number, string> = {
     [P_ENTRY]: 'entry', [P_BLOCK]: 'block', [P_CHECKPOINT]: 'checkpoint',
     [P_KINDID]: 'kind+id index', [P_SUBJECT]: 'subject index', [P_LEAF]: 'leaf index',
-    [P_REF]: 'ref index', [P_PAYLOAD]: 'payload', [P_META]: 'meta',
+    [P_REF]: 'ref index', [P_PAYLOAD]: 'payload', [P_META]: 'meta', [P_HASH]: 'hash index',
   }
   return `${names[k[0]] ?? 'unknown'} ${bytesToHex(k.slice(1))}`
 }

@@ -7,7 +7,7 @@ import { checkCosignatures } from './cosignature.ts'
 import { describeQuorum, quorumSatisfied, QUORUM_NONE, type Policy } from './policy.ts'
 import { verifyCheckpoint } from './verify.ts'
 
-export type WitnessStepName = 'log-signature' | 'cosignature' | 'quorum' | 'inclusion'
+export type WitnessStepName = 'log-signature' | 'cosignature' | 'quorum' | 'inclusion' | 'consistency'
 
 export interface WitnessStep {
   step: WitnessStepName

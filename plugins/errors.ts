@@ -3,7 +3,9 @@
 import type { Socket } from 'node:net'
 import fp from 'fastify-plugin'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { ErrorObject } from 'ajv'
 import { ProblemError, problemBody, type ProblemSlug } from './problems.ts'
+import { issuesFromAjv, validationProblem } from './validation-problems.ts'
 
 const FASTIFY_CODES: Record<string, ProblemSlug> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'payload-too-large',
@@ -21,7 +23,10 @@ const MEDIA_TYPE_DETAIL = 'send the body as application/json'
 
 function classify(err: FastifyError): { slug: ProblemSlug; detail?: string; ext?: Record<string, unknown> } {
   if (err instanceof ProblemError) return { slug: err.slug, detail: err.message, ext: err.extensions }
-  if (err.validation) return { slug: 'validation', detail: err.message }
+  if (err.validation) {
+    const problem = validationProblem(issuesFromAjv(err.validation as ErrorObject[], err.validationContext))
+    return { slug: 'validation', detail: problem.message, ext: problem.extensions }
+  }
   const mapped = err.code ? FASTIFY_CODES[err.code] : undefined
   if (mapped) return { slug: mapped, detail: mapped === 'unsupported-media-type' ? MEDIA_TYPE_DETAIL : err.message }
   if (err.statusCode === 429) return { slug: 'rate-limited', detail: err.message }

@@ -44,12 +44,37 @@ async function metricsPlugin(app: FastifyInstance, opts: MetricsOptions): Promis
       }
     },
   })
+  // RFC 3161 time-stamping (TSA_URL), likewise.
+  new Gauge({
+    name: 'ledger_timestamped_tree_size', help: 'Size of the newest checkpoint with an RFC 3161 token (-1: none yet, or no TSA_URL)', registers: [registry],
+    collect() { this.set(app.timestamping?.status().stampedSize ?? -1) },
+  })
+  new Gauge({
+    name: 'ledger_tsa_consecutive_failures', help: 'TSA requests failed in a row (0 once it answers again)', registers: [registry],
+    collect() { this.set(app.timestamping?.status().consecutiveFailures ?? 0) },
+  })
+  new Gauge({
+    name: 'ledger_tsa_requests', help: 'RFC 3161 requests by result (granted, failed) since start', labelNames: ['result'], registers: [registry],
+    collect() { for (const [result, n] of app.timestamping?.counts ?? []) this.set({ result }, n) },
+  })
   const requests = new Counter({ name: 'http_requests_total', help: 'HTTP requests', labelNames: ['route', 'status'], registers: [registry] })
 
+  // The last blocks' commit times, for the console's overview (the histogram above only
+  // has buckets): a fixed ring, so its cost does not grow with the log.
+  const recent = new Float64Array(RECENT_COMMITS)
+  let commits = 0
   log.onBlock = (s) => {
     blockEntries.observe(s.count)
     commit.observe(s.durationMs / 1000)
+    recent[commits++ % RECENT_COMMITS] = s.durationMs
   }
+  app.decorate('commitLatency', (): CommitLatency | null => {
+    const n = Math.min(commits, RECENT_COMMITS)
+    if (n === 0) return null
+    const sorted = recent.slice(0, n).sort()
+    const at = (p: number) => Math.round(sorted[Math.min(n - 1, Math.floor(p * n))] * 100) / 100
+    return { blocks: n, p50Ms: at(0.5), p95Ms: at(0.95), maxMs: at(1) }
+  })
   app.decorate('countAppends', (outcome: string, n = 1) => appends.inc({ outcome }, n))
   app.addHook('onResponse', async (request, reply) => {
     requests.inc({ route: request.routeOptions.url ?? 'unknown', status: String(reply.statusCode) })
@@ -58,6 +83,7 @@ async function metricsPlugin(app: FastifyInstance, opts: MetricsOptions): Promis
     config: opts.visibility === 'private' ? { roles: ['auditor', 'admin'] as const } : {},
     schema: {
       summary: 'Prometheus metrics: appends by outcome, block sizes, commit latency, tree size', tags: ['health'],
+      description: 'Prometheus text. Public in dev mode; with METRICS=private (the default with AUTH_JWKS_URL) it needs an auditor or admin token.',
       response: { 200: { description: 'Prometheus text exposition format', content: { 'text/plain': { schema: { type: 'string' } } } } },
     },
   }, async (_req, reply) => {
@@ -66,9 +92,20 @@ async function metricsPlugin(app: FastifyInstance, opts: MetricsOptions): Promis
   })
 }
 
+const RECENT_COMMITS = 1024
+
+/** Time to sequence and durably write a block, over the last blocks this process wrote. */
+export interface CommitLatency {
+  blocks: number
+  p50Ms: number
+  p95Ms: number
+  maxMs: number
+}
+
 declare module 'fastify' {
   interface FastifyInstance {
     countAppends(outcome: string, n?: number): void
+    commitLatency(): CommitLatency | null
   }
 }
 

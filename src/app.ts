@@ -5,6 +5,7 @@ import { storePath, type Config } from './config.ts'
 import { loadCheckpointKeys, loadTokenKey } from './keys.ts'
 import { makeOwnerOnlyDir } from './make-dirs.ts'
 import errors, { answerClientError, sendProblemReply } from '../plugins/errors.ts'
+import { AJV_OPTIONS } from '../plugins/validation-problems.ts'
 import clientGuard from '../plugins/client-guard.ts'
 import bodyEncoding from '../plugins/body-encoding.ts'
 import jsonBody from '../plugins/json-body.ts'
@@ -24,9 +25,12 @@ import publicEntryRoutes from './routes/public-entry.ts'
 import authorizationRoutes from './routes/authorizations.ts'
 import erasureRoutes from './routes/erasure.ts'
 import witnessing from './witnessing-plugin.ts'
+import timestamping from './timestamping-plugin.ts'
 import tlogRoutes from './routes/tlog.ts'
+import timestampRoutes from './routes/timestamps.ts'
 import exportRoutes from './routes/export.ts'
 import verifyPageRoutes from './routes/verify-page.ts'
+import consolePageRoutes, { loginUrlOf } from './routes/console-page.ts'
 
 export interface BuildOptions {
   logger?: FastifyServerOptions['logger']
@@ -40,8 +44,9 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   const app = Fastify({
     logger: opts.logger ?? false,
     bodyLimit: config.bodyLimit,
-    // Fastify's default strips unknown fields silently; we reject them instead.
-    ajv: { customOptions: { removeAdditional: false, allErrors: false } },
+    // Fastify's default strips unknown fields silently; we reject them instead, and list
+    // every bad parameter with words a person can act on (plugins/validation-problems.ts).
+    ajv: { customOptions: AJV_OPTIONS },
     // plugins/shutdown.ts answers during the drain with a 503 problem+json instead.
     return503OnClosing: false,
     // Router-level errors (a malformed %-escape in the path) never reach setErrorHandler.
@@ -69,13 +74,15 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     devKey: tokenKey?.publicKey, devKeyId: tokenKey?.kid, maxTokenTtlSeconds: config.auth.maxTokenTtlSeconds,
   })
   await app.register(ledger, { storePath: storePath(config.dataDir), databaseUrl: config.databaseUrl, origin: config.origin, keys })
-  await app.register(witnessing, { policyPath: config.witnessPolicy })
+  await app.register(witnessing, { policyPath: config.witnessPolicy, roundMs: config.witnessRoundMs })
+  await app.register(timestamping, { dataDir: config.dataDir, tsa: config.tsa })
   await app.register(security, { rateLimit: config.rateLimit })
   await app.register(docs)
   await app.register(metrics, { log: app.ledger.log, visibility: config.metrics })
   await app.register(healthRoutes)
   await app.register(proofRoutes)
   await app.register(tlogRoutes)
+  await app.register(timestampRoutes)
   await app.register(recordRoutes)
   await app.register(subjectRoutes)
   await app.register(browseRoutes)
@@ -84,6 +91,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await app.register(erasureRoutes)
   await app.register(exportRoutes)
   await app.register(verifyPageRoutes)
+  await app.register(consolePageRoutes, { loginUrl: loginUrlOf(config.auth.jwksUrl, config.auth.issuer) })
   await app.register(publicEntryRoutes)
   return app
 }

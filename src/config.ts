@@ -38,6 +38,10 @@ export interface Config {
   bodyLimit: number
   /** WITNESS_POLICY: a tlog-policy file naming the witnesses to ask and the quorum (docs/witness.md). */
   witnessPolicy?: string
+  /** TSA_URL + TSA_CERT: an RFC 3161 time-stamping authority that dates checkpoints (docs/timestamps.md). */
+  tsa?: { url: string; certPath: string; intervalMs: number }
+  /** WITNESS_ROUND_MS: the least time between two witnessing rounds (coalescing; docs/witness.md). */
+  witnessRoundMs: number
   /** Who issues 存证证明 and where the public pages are (docs/certificate.md). */
   certificate: {
     operator: string
@@ -95,12 +99,38 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metrics: choiceVar(env, 'METRICS', jwksUrl ? 'private' : 'public', ['public', 'private'] as const),
     bodyLimit: intVar(env, 'BODY_LIMIT', 4 * 1024 * 1024, 1024, 64 * 1024 * 1024),
     ...(env.WITNESS_POLICY ? { witnessPolicy: resolve(env.WITNESS_POLICY) } : {}),
+    ...tsaVars(env),
+    witnessRoundMs: intVar(env, 'WITNESS_ROUND_MS', 250, 0, 60_000),
     certificate: {
       operator: env.CERT_ISSUER || '（未配置运营方 CERT_ISSUER）',
       area: env.CERT_AREA || '（未配置地区 CERT_AREA）',
       baseUrl: baseUrlVar(env.PUBLIC_BASE_URL, `http://${env.HOST || '127.0.0.1'}:${env.PORT || '3000'}`),
     },
   }
+}
+
+function tsaVars(env: NodeJS.ProcessEnv): { tsa?: Config['tsa'] } {
+  const url = env.TSA_URL || undefined
+  const cert = env.TSA_CERT || undefined
+  if (url === undefined && cert === undefined) return {}
+  // Without the certificate the ledger could not check what the TSA answers, nor could a court.
+  if (url === undefined || cert === undefined) throw new ConfigError('TSA_URL and TSA_CERT go together: the TSA\'s address and the PEM file of its certificate (or its CA)')
+  let parsed: URL
+  try {
+    parsed = new URL(url)
+  } catch {
+    throw new ConfigError(`TSA_URL is not a URL: ${url}`)
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new ConfigError('TSA_URL must be an http(s) URL')
+  return { tsa: { url: parsed.href, certPath: resolve(cert), intervalMs: Math.round(decimalSecondsVar(env, 'TSA_INTERVAL', 1) * 1000) } }
+}
+
+/** Seconds with an optional fraction ("1", "0.5", "0"). */
+function decimalSecondsVar(env: NodeJS.ProcessEnv, name: string, dflt: number): number {
+  const raw = env[name]
+  if (raw === undefined || raw === '') return dflt
+  if (!/^[0-9]{1,6}(\.[0-9]{1,3})?$/.test(raw)) throw new ConfigError(`${name} must be a number of seconds like 1 or 0.5, got "${raw}"`)
+  return Number(raw)
 }
 
 /** Seconds, or a number with s, m, h or d ("30d"), as the CLI's --ttl takes it. */

@@ -12,10 +12,22 @@ import {
   BUNDLE_FORMAT_V1, BUNDLE_FORMAT_V2, bundleClaims, type EvidenceBundleV1, type EvidenceBundleV2, type RelatedEntry,
 } from '../chain/verify.ts'
 import type { Kind } from '../chain/statement.ts'
+import type { TimestampMember } from '../chain/timestamp-evidence.ts'
 import type { LedgerService } from './ledger-service.ts'
+import type { TimestampStore } from './timestamp-store.ts'
+
+/** A v2 bundle, with the RFC 3161 member when the ledger has a token for a tree holding the entry. */
+export type IssuedBundle = EvidenceBundleV2 & { timestamp?: TimestampMember }
+
+export interface BundleOptions {
+  now?: () => Date
+  /** Stored RFC 3161 tokens (TSA_URL); without them the bundle has no timestamp member. */
+  timestamps?: Pick<TimestampStore, 'covering'> | null
+}
 
 /** `owner`: whose record of kind+id (ids are unique per submitter); see LedgerService.resolve. */
-export async function buildBundle(ledger: LedgerService, kind: Kind, id: string, owner?: string, now: () => Date = () => new Date()): Promise<EvidenceBundleV2 | undefined> {
+export async function buildBundle(ledger: LedgerService, kind: Kind, id: string, owner?: string, opts: BundleOptions = {}): Promise<IssuedBundle | undefined> {
+  const now = opts.now ?? (() => new Date())
   const index = (await ledger.resolve(kind, id, owner))?.index
   if (index === undefined) return undefined
   // One snapshot: the checkpoint note is read once and its own size bounds everything after,
@@ -77,9 +89,28 @@ export async function buildBundle(ledger: LedgerService, kind: Kind, id: string,
   }
   const signer = ledger.log.signer
   const claims = bundleClaims({ ...unsigned, claimsSignature: { keyId: '', signature: '' } })
+  const timestamp = await timestampMember(opts.timestamps ?? null, ledger, index, size)
   return {
     ...unsigned,
     claimsSignature: { keyId: bytesToHex(signer.keyId), signature: toBase64(signWithCheckpointKey(signer, claimsMessage(claims))) },
+    ...(timestamp ? { timestamp } : {}),
+  }
+}
+
+/**
+ * The earliest time-stamped checkpoint whose tree holds the entry, within the bundle's
+ * checkpoint (the tightest third-party bound on when the entry existed), with the proofs
+ * that tie it to the entry and to the bundle's checkpoint. Outside the claims signature: the
+ * token and the proofs verify on their own (chain/timestamp-evidence.ts).
+ */
+async function timestampMember(store: BundleOptions['timestamps'], ledger: LedgerService, index: number, size: number): Promise<TimestampMember | undefined> {
+  const stamped = await store?.covering(index, size)
+  if (stamped === undefined) return undefined
+  return {
+    checkpoint: stamped.checkpoint,
+    token: toBase64(stamped.token),
+    inclusion: { treeSize: stamped.size, hashes: (await ledger.log.inclusionProof(index, stamped.size)).map(bytesToHex) },
+    consistency: (await ledger.log.consistencyProof(stamped.size, size)).map(bytesToHex),
   }
 }
 

@@ -6,8 +6,10 @@ import { SALT_BYTES, type ClientKind, type Kind, type Statement } from '../chain
 import { redactionFingerprint, submissionFingerprint, type KindIdOwner } from '../chain/idempotency.ts'
 import type { AppendRequest, Log } from '../chain/log.ts'
 import { openPayload, sealRecord, type StoredPayload } from '../chain/payload.ts'
+import { documentHashes } from '../chain/search-hashes.ts'
 import type { Receipt } from '../chain/verify.ts'
 import { ProblemError, type ProblemBody } from '../plugins/problems.ts'
+import { fieldIssue, validationProblem } from '../plugins/validation-problems.ts'
 import { amendedKind, partyField, recordId, recordSubject } from './kinds/index.ts'
 import { validateRecordBody } from './record-validation.ts'
 import { authorizationStatus, type ConsentAnswer, type ConsentQuery, type ConsentTerms } from '../chain/consent.ts'
@@ -19,6 +21,20 @@ export interface NotarizeResult {
 }
 
 export type { StoredPayload } from '../chain/payload.ts'
+
+/** One data authorization of a subject, as the enterprise timeline draws it. */
+export interface AuthorizationWindow {
+  index: number
+  leafHash: string
+  id: string
+  submitter: string
+  /** Ledger time of the authorization entry: consent is proven from here on at the earliest. */
+  authorizedAt: string
+  terms: { validFrom: string; validUntil: string; dataCategories: string[] } | null
+  revocation: { index: number; leafHash: string; time: string } | null
+  status: ConsentAnswer['status'] | 'undetermined'
+  reason: string
+}
 
 export interface RecordView {
   index: number
@@ -97,7 +113,7 @@ export class LedgerService {
 
   async #prepare(input: unknown, submitter: string): Promise<AppendRequest> {
     const check = validateRecordBody(input)
-    if (!check.ok) throw new ProblemError('validation', check.detail)
+    if (!check.ok) throw validationProblem(check.issues)
     const body = check.body
     const id = body.mode === 'record' ? recordId(body.kind, body.record) : body.id
     let subject = body.mode === 'record' ? recordSubject(body.kind, body.record) : body.subject
@@ -109,7 +125,7 @@ export class LedgerService {
       const target = await this.findEntry(amends, id, submitter)
       if (!target) throw new ProblemError('not-found', `${amends} ${id} is not on the ledger`)
       if (subject !== null && subject !== target.statement.subject) {
-        throw new ProblemError('validation', `subject must be ${target.statement.subject}, the ${partyField(amends) ?? 'subject'} of ${id}`)
+        throw validationProblem([fieldIssue('body', '/subject', `must be ${target.statement.subject}, the ${partyField(amends) ?? 'subject'} of ${id}`)])
       }
       subject = target.statement.subject
       refs.push({ index: target.index, leafHash: target.leafHash })
@@ -120,7 +136,7 @@ export class LedgerService {
       const sealed = sealRecord(body.record, freshSalt())
       return {
         ...who, owner: submitter, commitment: sealed.commitment, refs, payload: sealed.payload,
-        fingerprint: submissionFingerprint(who, sealed),
+        documents: documentHashes(body.record), fingerprint: submissionFingerprint(who, sealed),
       }
     }
     return { ...who, owner: submitter, commitment: body.commitment, refs, fingerprint: submissionFingerprint(who, body) }
@@ -240,6 +256,34 @@ export class LedgerService {
       }
       if (scanned >= opts.maxScan) return { entries, nextCursor: after ?? null }
     }
+  }
+
+  /**
+   * A subject's data authorizations with what their validity depends on — the window and
+   * categories (never the purpose: auditors do not read payloads, and unlike dates and
+   * categories it cannot be found by probing the status route), the ledger times of the
+   * authorization and of its revocation — and the status at `at` by chain/consent.ts, the
+   * rule the console applies again at any date the auditor picks. Terms are null when the
+   * authorization is hash-only or erased: its status is then undetermined.
+   */
+  async subjectAuthorizations(subject: string, opts: { after?: number; limit: number; maxScan: number; at: string }): Promise<{ authorizations: AuthorizationWindow[]; nextCursor: number | null }> {
+    const page = await this.subjectHistory(subject, { ...opts, accept: (s) => s.kind === 'data-authorization' })
+    const authorizations: AuthorizationWindow[] = []
+    for (const e of page.entries) {
+      const payload = await this.payload(e.index)
+      const terms = payload ? (payload.record as unknown as ConsentTerms) : null
+      const rev = await this.log.indexOfKindId('authorization-revocation', e.statement.id, e.statement.submitter)
+      const revocation = (rev === undefined ? undefined : await this.log.entry(rev)) ?? null
+      const facts = terms && { terms, authorizedAt: e.statement.time, revokedAt: revocation?.statement.time ?? null }
+      const answer = facts ? authorizationStatus(facts, { at: opts.at }) : { status: 'undetermined' as const, reason: (await this.isRedacted(e.index)) ? 'its terms were erased' : 'notarized hash-only: the ledger does not know its terms' }
+      authorizations.push({
+        index: e.index, leafHash: e.leafHash, id: e.statement.id, submitter: e.statement.submitter, authorizedAt: e.statement.time,
+        terms: terms && { validFrom: terms.validFrom, validUntil: terms.validUntil, dataCategories: [...terms.dataCategories] },
+        revocation: revocation && { index: revocation.index, leafHash: revocation.leafHash, time: revocation.statement.time },
+        ...answer,
+      })
+    }
+    return { authorizations, nextCursor: page.nextCursor }
   }
 
   /** Statements that ref this entry (revocations, redactions), in index order. */

@@ -1,7 +1,7 @@
 // Builds the browser pages: web/<page>.ts (which imports chain/verify.ts) bundled by
 // esbuild and inlined with the CSS into one HTML file, built once on first request.
 // One file means "Save page as…" gives a court clerk a verifier that works offline.
-// Pages: /verify (bundles and receipts) and /v/<leafHash> (the public entry page).
+// Pages: /verify (bundles and receipts), /v/<leafHash> (the public entry page) and /console.
 import { readFile } from 'node:fs/promises'
 import { createHash } from 'node:crypto'
 import { build } from 'esbuild'
@@ -14,7 +14,9 @@ export interface VerifyPage {
   csp: string
 }
 
-type PageName = 'verify' | 'entry'
+type PageName = 'verify' | 'entry' | 'console'
+/** Style sheets of each page, inlined in this order (verify.css is the shared base). */
+const STYLES: Record<PageName, string[]> = { verify: ['verify.css'], entry: ['verify.css'], console: ['verify.css', 'console.css'] }
 const cached = new Map<PageName, Promise<VerifyPage>>()
 
 export function verifyPage(): Promise<VerifyPage> {
@@ -28,6 +30,11 @@ export function verifyPage(): Promise<VerifyPage> {
  */
 export function entryPage(): Promise<VerifyPage> {
   return page('entry')
+}
+
+/** The auditor console (/console): static; its data come from the API with the token the user pastes. */
+export function consolePage(): Promise<VerifyPage> {
+  return page('console')
 }
 
 function page(name: PageName): Promise<VerifyPage> {
@@ -45,7 +52,7 @@ function page(name: PageName): Promise<VerifyPage> {
 async function buildPage(name: PageName): Promise<VerifyPage> {
   const [template, css, out] = await Promise.all([
     readFile(new URL(`${name}.html`, WEB), 'utf8'),
-    readFile(new URL('verify.css', WEB), 'utf8'),
+    Promise.all(STYLES[name].map((f) => readFile(new URL(f, WEB), 'utf8'))).then((parts) => parts.join('\n')),
     build({
       entryPoints: [new URL(`${name}.ts`, WEB).pathname],
       bundle: true,

@@ -17,6 +17,7 @@ declare module 'fastify' {
 
 export interface WitnessingPluginOptions {
   policyPath?: string
+  roundMs?: number
 }
 
 export function loadPolicy(path: string, logVkey: string): Policy {
@@ -47,7 +48,8 @@ async function witnessingPlugin(app: FastifyInstance, opts: WitnessingPluginOpti
     return
   }
   const policy = loadPolicy(opts.policyPath, app.checkpointKeys.signer.vkey)
-  const witnessing = new Witnessing({ log: app.ledger.log, policy, logger: app.log })
+  const witnessing = new Witnessing({ log: app.ledger.log, archive: app.ledger.log, policy, logger: app.log, roundMs: opts.roundMs })
+  await witnessing.restore()
   app.decorate('witnessing', witnessing)
   app.addHook('onReady', async () => witnessing.kick())
   app.addHook('onClose', async () => witnessing.close())

@@ -13,8 +13,10 @@ import { equalBytes, toBase64 } from '../chain/encoding.ts'
 import { nodeEd25519VerifyAsync } from '../chain/ed25519-node.ts'
 import { parseCheckpointNote, parseNote } from '../chain/note.ts'
 import { cosignatureMessage, decodeCosignature } from '../chain/cosignature.ts'
+import { verifiedCosignatures, type CosignedArchive, type CosignedCheckpoint } from '../chain/cosigned-checkpoints.ts'
 import { quorumSatisfied, type Policy, type PolicyWitness } from '../chain/policy.ts'
 import type { LogReader } from '../chain/reader.ts'
+import { TextPoster, type TextAnswer } from './post-text.ts'
 
 export interface WitnessStatus {
   name: string
@@ -49,6 +51,17 @@ export interface WitnessingOptions {
   backoffMs?: number
   maxBackoffMs?: number
   fetch?: typeof fetch
+  /**
+   * Least time from the start of one round to the start of the next. Under load every
+   * round is coalesced onto the newest checkpoint anyway; spacing them bounds the HTTP
+   * requests, consistency proofs and signature checks the ledger spends on witnessing to
+   * (witnesses × 1000 / roundMs) per second, whatever the append rate. 0: back to back.
+   */
+  roundMs?: number
+  /** Called after every round (benches and tests wait on it instead of polling). */
+  onRound?: () => void
+  /** Where cosignatures outlive a restart (the log's store); without it they live in memory only. */
+  archive?: CosignedArchive
 }
 
 interface WitnessSlot {
@@ -74,8 +87,17 @@ export class Witnessing {
   readonly #timeoutMs: number
   readonly #backoffMs: number
   readonly #maxBackoffMs: number
-  readonly #fetch: typeof fetch
+  readonly #post: (url: URL, body: string) => Promise<TextAnswer>
+  readonly #poster: TextPoster | null
   readonly #slots: WitnessSlot[]
+  readonly #archive: CosignedArchive | null
+  readonly #roundMs: number
+  readonly #onRound: () => void
+  #lastRound = 0
+  /** Ends the pause between rounds early (close). */
+  #wake: (() => void) | null = null
+  /** Rounds run so far (bench/witness.ts reports rounds per second). */
+  rounds = 0
   #latest: Gathered | null = null
   #witnessed: Gathered | null = null
   #running: Promise<void> | null = null
@@ -83,6 +105,7 @@ export class Witnessing {
   #timer: NodeJS.Timeout | null = null
   #closed = false
   #unsubscribe: () => void
+  readonly #witnessedListeners = new Set<() => void>()
   /** Outcomes of add-checkpoint calls, by witness and result (for /metrics). */
   readonly counts = new Map<string, number>()
 
@@ -93,9 +116,55 @@ export class Witnessing {
     this.#timeoutMs = opts.timeoutMs ?? 10_000
     this.#backoffMs = opts.backoffMs ?? 500
     this.#maxBackoffMs = opts.maxBackoffMs ?? 30_000
-    this.#fetch = opts.fetch ?? fetch
+    // Tests script witnesses with a fetch; the service uses the cheaper node:http poster.
+    const f = opts.fetch
+    this.#poster = f === undefined ? new TextPoster() : null
+    this.#post = f === undefined
+      ? (url, body) => this.#poster!.post(url, body, this.#timeoutMs)
+      : async (url, body) => {
+        const res = await f(url, { method: 'POST', body, headers: { 'content-type': 'text/plain; charset=utf-8' }, signal: AbortSignal.timeout(this.#timeoutMs) })
+        return { status: res.status, contentType: res.headers.get('content-type') ?? '', text: await res.text() }
+      }
+    this.#archive = opts.archive ?? null
+    this.#roundMs = opts.roundMs ?? 250
+    this.#onRound = opts.onRound ?? (() => {})
     this.#slots = opts.policy.witnesses.map((w) => ({ w, size: null, failures: 0, retryAt: 0, lastError: w.url ? null : 'no URL in the policy: cannot be asked', lastCosignedAt: null }))
     this.#unsubscribe = opts.log.onCheckpoint(() => this.kick())
+  }
+
+  /**
+   * Takes back what an earlier run of the ledger gathered, so the cosigned checkpoint and
+   * witnessed proofs survive a restart even with every witness down. Each kept line is
+   * verified again under the policy in force now, and a checkpoint whose root is not this
+   * log's at its size (a restored or rolled-back store) is dropped.
+   */
+  async restore(): Promise<void> {
+    if (this.#archive === null) return
+    const load = async (slot: 'latest' | 'witnessed'): Promise<Gathered | null> => {
+      let stored: CosignedCheckpoint | undefined
+      try {
+        stored = await this.#archive!.loadCosigned(slot)
+        if (stored === undefined) return null
+        const { checkpoint, lines } = verifiedCosignatures(stored, this.policy.witnesses)
+        if (checkpoint.size > this.#log.size || !equalBytes(await this.#log.rootAt(checkpoint.size), checkpoint.root)) {
+          this.#logger.warn({ size: checkpoint.size }, `stored ${slot} cosigned checkpoint is not this log's tree: dropped`)
+          return null
+        }
+        return { note: stored.note, size: checkpoint.size, lines }
+      } catch (e) {
+        this.#logger.warn({ slot }, `stored ${slot} cosigned checkpoint unreadable, dropped: ${(e as Error).message}`)
+        return null
+      }
+    }
+    const witnessed = await load('witnessed')
+    if (witnessed !== null && quorumSatisfied(this.policy, new Set(witnessed.lines.keys()))) this.#witnessed = witnessed
+    const latest = await load('latest')
+    if (latest !== null && latest.note === this.#log.checkpoint()) this.#latest = latest
+    // What each witness last cosigned, as far as the stored lines tell: saves a 409 each.
+    for (const g of [this.#witnessed, this.#latest]) {
+      if (g === null) continue
+      for (const s of this.#slots) if (g.lines.has(s.w.name) && (s.size === null || s.size < g.size)) s.size = g.size
+    }
   }
 
   /** Starts a round now (or right after the running one). Cheap and synchronous: safe on the append path. */
@@ -111,7 +180,9 @@ export class Witnessing {
     this.#closed = true
     this.#unsubscribe()
     if (this.#timer) clearTimeout(this.#timer)
+    this.#wake?.()
     await this.#running
+    this.#poster?.close()
   }
 
   /** The latest checkpoint with every cosignature gathered for it so far. */
@@ -141,7 +212,18 @@ export class Witnessing {
 
   async #loop(): Promise<void> {
     while (this.#dirty && !this.#closed) {
+      const wait = this.#lastRound + this.#roundMs - Date.now()
+      if (wait > 0) {
+        await new Promise<void>((r) => {
+          const timer = setTimeout(r, wait)
+          this.#wake = () => { clearTimeout(timer); r() }
+        })
+        this.#wake = null
+      }
+      if (this.#closed) return
       this.#dirty = false
+      this.#lastRound = Date.now()
+      this.rounds++
       const note = this.#log.checkpoint()
       const size = parseCheckpointNote(note).checkpoint.size
       if (size === 0) continue // nothing worth witnessing yet
@@ -149,9 +231,12 @@ export class Witnessing {
       const g = this.#latest
       const now = Date.now()
       const due = this.#slots.filter((s) => s.w.url !== undefined && !g.lines.has(s.w.name) && s.retryAt <= now)
+      const before = g.lines.size
       await Promise.all(due.map((s) => this.#ask(s, g)))
       this.#checkQuorum(g)
+      if (g.lines.size !== before) await this.#save(g)
       this.#scheduleRetry()
+      this.#onRound()
     }
   }
 
@@ -179,16 +264,14 @@ export class Witnessing {
         const old = s.size !== null && s.size <= g.size ? s.size : 0
         const proof = old === 0 ? [] : await this.#log.consistencyProof(old, g.size)
         const body = `old ${old}\n${proof.map((h) => toBase64(h) + '\n').join('')}\n${g.note}`
-        const res = await this.#fetch(new URL('add-checkpoint', s.w.url!.endsWith('/') ? s.w.url! : s.w.url! + '/'), {
-          method: 'POST', body, headers: { 'content-type': 'text/plain; charset=utf-8' }, signal: AbortSignal.timeout(this.#timeoutMs),
-        })
-        const text = await res.text()
+        const res = await this.#post(new URL('add-checkpoint', s.w.url!.endsWith('/') ? s.w.url! : s.w.url! + '/'), body)
+        const text = res.text
         if (res.status === 200) {
           await this.#accept(s, g, text)
           this.#count(s.w.name, 'cosigned')
           return
         }
-        if (res.status === 409 && /^text\/x\.tlog\.size/.test(res.headers.get('content-type') ?? '')) {
+        if (res.status === 409 && /^text\/x\.tlog\.size/.test(res.contentType)) {
           const m = /^(0|[1-9][0-9]*)\n$/.exec(text)
           if (m === null) throw new Error(`409 with a malformed size body ${JSON.stringify(text.slice(0, 40))}`)
           const theirs = Number(m[1])
@@ -236,8 +319,28 @@ export class Witnessing {
     s.lastCosignedAt = new Date().toISOString()
   }
 
+  /** One write per round that gathered something: the newest checkpoint, and the witnessed one if it is that. */
+  async #save(g: Gathered): Promise<void> {
+    if (this.#archive === null) return
+    const c = { note: g.note, cosignatures: [...g.lines.values()].join('') }
+    try {
+      await this.#archive.saveCosigned(this.#witnessed === g ? ['latest', 'witnessed'] : ['latest'], c)
+    } catch (e) {
+      // Kept in memory all the same; only a restart would forget them.
+      if (!this.#closed) this.#logger.warn({ size: g.size }, `cannot store cosignatures: ${(e as Error).message}`)
+    }
+  }
+
   #checkQuorum(g: Gathered): void {
     if (this.#witnessed !== null && this.#witnessed.size >= g.size && this.#witnessed !== g) return
-    if (quorumSatisfied(this.policy, new Set(g.lines.keys()))) this.#witnessed = g
+    if (!quorumSatisfied(this.policy, new Set(g.lines.keys()))) return
+    this.#witnessed = g
+    for (const listener of this.#witnessedListeners) listener()
+  }
+
+  /** Called whenever a checkpoint meets the quorum (RFC 3161 stamping follows the witnessed checkpoint); returns the unsubscribe. */
+  onWitnessed(listener: () => void): () => void {
+    this.#witnessedListeners.add(listener)
+    return () => this.#witnessedListeners.delete(listener)
   }
 }

@@ -12,6 +12,9 @@ import {
   type EvidenceBundle, type Receipt, type StepResult,
 } from '../chain/verify.ts'
 import { isStatement } from '../chain/statement.ts'
+import { parsePolicy, type Policy } from '../chain/policy.ts'
+import type { WitnessStep } from '../chain/witnessed-checkpoint.ts'
+import { WITNESS_STEP_LABELS, vouchedBy, witnessingSteps, type WitnessableDocument } from '../chain/witnessing-evidence.ts'
 import { certificateFields, type CertificateFields } from '../src/certificate/fields.ts'
 import { certificateSheet, type Block, type Sheet } from '../src/certificate/sheet.ts'
 import { consentSection } from '../src/certificate/consent-status.ts'
@@ -24,6 +27,9 @@ const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as 
 interface Shown {
   doc: EvidenceBundle | Receipt
   steps: StepResult[]
+  /** Log signature, each cosignature, quorum: the CLI's `verify --policy` steps (chain/witnessing-evidence.ts). */
+  witnessing: WitnessStep[]
+  vouched: 'quorum' | 'operator only'
   ok: boolean
   vkey: string
 }
@@ -112,6 +118,19 @@ function stepItem(s: StepResult): HTMLLIElement {
   return li
 }
 
+function witnessItem(s: WitnessStep): HTMLLIElement {
+  const li = el('li', undefined, s.ok === true ? 'pass' : s.ok === false ? 'fail' : 'na')
+  li.dataset.step = s.step
+  if (s.witness !== undefined) li.dataset.witness = s.witness
+  const l = WITNESS_STEP_LABELS[s.step]
+  li.append(
+    el('span', s.ok === true ? '✓' : s.ok === false ? '✗' : '–', 'mark'),
+    el('span', `${l.zh} · ${l.en}${s.witness !== undefined ? `：${s.witness}` : ''}`, 'label'),
+    el('span', s.detail, 'detail'),
+  )
+  return li
+}
+
 function clearResult(): void {
   current = null
   $('state').hidden = true
@@ -119,6 +138,8 @@ function clearResult(): void {
   $('verdict').textContent = ''
   $('details').replaceChildren()
   $('steps').replaceChildren()
+  $('witness-steps').replaceChildren()
+  $('vouched').textContent = ''
   $('consent-at-box').hidden = true
   $('print-slot').replaceChildren()
   clearCertificate()
@@ -139,7 +160,11 @@ function render(s: Shown): void {
   }
   // 2. The verdict.
   const verdict = $('verdict')
-  verdict.textContent = s.ok ? '✓ 核验通过 Verified' : `✗ 核验失败 Not verified：${s.steps.filter((x) => x.ok === false).map((x) => STEP_LABELS[x.step]?.zh ?? x.step).join('、')}`
+  const failed = [
+    ...s.steps.filter((x) => x.ok === false).map((x) => STEP_LABELS[x.step]?.zh ?? x.step),
+    ...s.witnessing.filter((x) => x.ok === false).map((x) => WITNESS_STEP_LABELS[x.step].zh + (x.witness ? `（${x.witness}）` : '')),
+  ]
+  verdict.textContent = s.ok ? '✓ 核验通过 Verified' : `✗ 核验失败 Not verified：${[...new Set(failed)].join('、')}`
   verdict.className = s.ok ? 'ok' : 'bad'
   // 3. The record, formatted, only when it is proven; a failed bundle's content is not shown as fact.
   const details: HTMLElement[] = []
@@ -154,8 +179,14 @@ function render(s: Shown): void {
   }
   $('details').replaceChildren(...details)
   $('consent-at-box').hidden = !(fields?.consent)
-  // 4. Each step.
+  // 4. Each step, then who vouches for the checkpoint: each witness on its own line.
   $('steps').replaceChildren(...s.steps.map(stepItem))
+  $('witness-steps').replaceChildren(...s.witnessing.map(witnessItem))
+  const vouched = $('vouched')
+  vouched.className = s.vouched === 'quorum' ? 'quorum' : 'operator'
+  vouched.textContent = s.vouched === 'quorum'
+    ? '已见证：策略要求的见证方已联署该检查点。Witnessed: the policy\'s quorum of witnesses cosigned the checkpoint.'
+    : '未经独立见证：只有账本运营方为该检查点担保。Not witnessed: only the ledger operator vouches for this checkpoint (paste a witness policy to require independent witnesses).'
   // 5. Print: only while this passed result is the one on screen.
   if (fields) {
     const button = el('button', '打印存证证明 Print certificate')
@@ -249,13 +280,23 @@ function verifyText(text: string): void {
   }
   if (!vkey) return showError('请先填写账本公钥 · Pin the ledger verifier key first')
   if (typeof doc !== 'object' || doc === null) return showError('不是证据包或回执 · Neither a bundle nor a receipt')
+  const policyText = ($('policy') as HTMLTextAreaElement).value
+  let policy: Policy | undefined
+  try {
+    policy = policyText.trim() === '' ? undefined : parsePolicy(policyText.replace(/\r\n/g, '\n'))
+  } catch (e) {
+    return showError(`见证策略无法读取 · The witness policy does not parse: ${(e as Error).message}`)
+  }
   let steps: StepResult[]
+  let witnessing: WitnessStep[]
   try {
     steps = isBundle(doc) ? verifyBundle(doc, vkey) : verifyReceipt(doc as Receipt, vkey)
+    witnessing = witnessingSteps(doc as WitnessableDocument, vkey, policy)
   } catch (e) {
     return showError(`无法核验 · Cannot verify: ${(e as Error).message}`)
   }
-  current = { doc: doc as EvidenceBundle | Receipt, steps, ok: allPassed(steps), vkey }
+  const ok = allPassed(steps) && witnessing.every((w) => w.ok !== false)
+  current = { doc: doc as EvidenceBundle | Receipt, steps, witnessing, vouched: vouchedBy(witnessing, policy), ok, vkey }
   render(current)
 }
 

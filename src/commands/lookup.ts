@@ -63,7 +63,10 @@ export async function runGet(o: LookupOptions & { index?: string; leaf?: string;
   if (given.length !== 1) throw new Error('say which entry: exactly one of --index N, --leaf <hash>, --id <kind:id>')
   const found = await search(o, given[0]!)
   const e = found.entries[0]
-  if (found.matched === 'nothing' || found.matched === 'uscc' || !e) throw new Error(`no entry matches ${given[0]}`)
+  // Each option names one way to find an entry: a leaf hash that is some entry's commitment
+  // or a document's SHA-256 is not that entry's leaf.
+  const expected = o.index !== undefined ? 'index' : o.leaf !== undefined ? 'leaf' : 'kind:id'
+  if (found.matched !== expected || !e) throw new Error(`no entry matches ${given[0]}`)
   const vkey = o.key ? readVkey(o.key) : await publishedKey(o)
   const checkpoint = await (await call(o, '/v1/checkpoint', false)).text()
   const size = parseCheckpointNote(checkpoint).checkpoint.size
@@ -96,9 +99,12 @@ export async function runSearch(q: string, o: LookupOptions): Promise<number> {
   if (o.json) {
     process.stdout.write(JSON.stringify(found, null, 2) + '\n')
   } else if (found.entries.length === 0) {
-    process.stdout.write(`nothing matches ${q} (an entry index, a leaf hash, kind:id or a USCC)\n`)
+    process.stdout.write(`nothing matches ${q} (an entry index, a leaf hash, a commitment, a document's SHA-256, kind:id or a USCC)\n`)
   } else {
-    const what = { index: 'entry index', leaf: 'leaf hash', 'kind:id': 'business id', uscc: 'enterprise (USCC)' }[found.matched] ?? found.matched
+    const what = {
+      index: 'entry index', leaf: 'leaf hash', commitment: 'commitment', document: "a document's SHA-256 (in the record)",
+      hash: "commitment or a document's SHA-256", 'kind:id': 'business id', uscc: 'enterprise (USCC)',
+    }[found.matched] ?? found.matched
     process.stdout.write(`${found.entries.length} entr${found.entries.length === 1 ? 'y' : 'ies'} by ${what}:\n\n${found.entries.map(describe).join('\n\n')}\n`)
     if (found.subject) process.stdout.write(`\n(first ${found.entries.length}; the whole history: GET /v1/subjects/${found.subject}/entries)\n`)
   }

@@ -1,6 +1,13 @@
 // Withdraws a data authorization from a moment on; the authorization entry stays.
 import { defineKind } from './kind.ts'
 
+// Revokes the data-authorization example (src/kinds/data-authorization.ts).
+const example = {
+  authorizationId: 'AUTH-2026-000123',
+  revokedAt: '2026-12-15T09:30:00+08:00',
+  reason: '企业申请撤回授权：贷款已结清，不再需要共享数据',
+}
+
 export const authorizationRevocation = defineKind({
   idField: 'authorizationId',
   subject: { amends: 'data-authorization' },
@@ -13,5 +20,5 @@ export const authorizationRevocation = defineKind({
     authorizationId: BusinessId,
     revokedAt: Rfc3339,
     reason: Text(500),
-  }, strict),
+  }, { ...strict, examples: [example] }),
 })

@@ -31,10 +31,14 @@ export interface RecordKind<S extends TObject = TObject> {
   /** RFC 3339 fields that must also name a real moment (no 30 February). */
   timeFields: readonly string[]
   labels: KindLabels
-  /** The record's JSON Schema, property order as documented (errors name the first bad field). */
+  /**
+   * The record's JSON Schema, property order as documented (refusals list bad fields in
+   * that order), with one realistic, valid record in `examples`: OpenAPI shows it and the
+   * tests notarize it.
+   */
   schema(kit: SchemaKit): S
-  /** A rule across fields that JSON Schema cannot state: a problem detail, or null. */
-  rule?(record: Static<S>): string | null
+  /** A rule across fields that JSON Schema cannot state: the field it refuses and why, or null. */
+  rule?(record: Static<S>): { field: string; detail: string } | null
 }
 
 /** Types an entry: infers its schema so that `rule` sees the record's fields. */

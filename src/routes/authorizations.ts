@@ -1,8 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { ProblemError } from '../../plugins/problems.ts'
+import { fieldIssue, validationProblem } from '../../plugins/validation-problems.ts'
 import { isRealTime } from '../record-validation.ts'
-import { Rfc3339 } from '../schemas/fields.ts'
+import { Rfc3339, withExample } from '../schemas/fields.ts'
 import { DataCategory, IdParams, SubmitterName } from '../schemas/params.ts'
 import { ReceiptSchema, problemResponses } from '../schemas/responses.ts'
 import { READ_ROLES, addressedOwner } from './roles.ts'
@@ -11,14 +12,15 @@ const authorizationRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/v1/authorizations/:id/status', {
     config: { roles: READ_ROLES },
     schema: {
-      summary: 'Was this authorization in force at a moment, for a data category and purpose? With the receipts that prove it.',
+      summary: 'Was this authorization in force at a moment, for a data category and purpose?',
+      description: 'Roles auditor, court, admin. The status of a data authorization at `at` (default: now): active, expired, revoked, not-yet-valid, or not-covered (the category or purpose asked about is not authorized), with the reason in words and the receipts that prove it (the authorization, and its revocation if any) against the current checkpoint. Revocation takes effect at its ledger time. `?submitter=` names whose authorization. `410` when its terms were erased; `409` when it was notarized hash-only.',
       tags: ['consent'],
       security: [{ bearer: [] }],
       params: IdParams,
       querystring: Type.Object({
-        at: Type.Optional(Rfc3339),
+        at: Type.Optional(withExample(Rfc3339, '2026-12-01T08:00:00+08:00', 'the moment asked about (default: now)')),
         category: Type.Optional(DataCategory),
-        purpose: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
+        purpose: Type.Optional(Type.String({ minLength: 1, maxLength: 500, description: 'compared with the authorized purpose, ignoring case and spacing', examples: ['贷前审查及授信审批'] })),
         submitter: Type.Optional(SubmitterName),
       }, { additionalProperties: false }),
       response: {
@@ -37,7 +39,7 @@ const authorizationRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => {
     const { id } = request.params
     const q = request.query
-    if (q.at !== undefined && !isRealTime(q.at)) throw new ProblemError('validation', 'at: not a real date-time')
+    if (q.at !== undefined && !isRealTime(q.at)) throw validationProblem([fieldIssue('query', '/at', `must be a real moment: ${q.at} does not exist on the calendar or clock`)])
     const at = q.at ?? new Date().toISOString()
     const owner = addressedOwner(request.principal!, q.submitter, () => new ProblemError('not-found', `data-authorization ${id} is not on the ledger`))
     return app.ledger.authorizationStatus(id, { at, category: q.category, purpose: q.purpose }, owner)

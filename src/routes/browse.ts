@@ -7,7 +7,8 @@ import { isHash } from '../../chain/encoding.ts'
 import { isValidUscc } from '../../chain/statement.ts'
 import { ProblemError } from '../../plugins/problems.ts'
 import { KindSchema } from '../schemas/fields.ts'
-import { DecimalInteger } from '../schemas/params.ts'
+import { DecimalIntegerExample } from '../schemas/params.ts'
+import { EXAMPLE_USCC } from '../kinds/example-enterprise.ts'
 import { BlockHeaderSchema, StatementSchema, problemResponses } from '../schemas/responses.ts'
 import { READ_ROLES } from './roles.ts'
 import type { Kind } from '../../chain/statement.ts'
@@ -15,6 +16,11 @@ import type { Kind } from '../../chain/statement.ts'
 const MAX_PAGE = 100
 // A kind filter skips entries of other kinds; this bounds the entries one page may read.
 const MAX_SCAN = 5_000
+
+/** Entries one search answers with; a USCC's whole history is paged by /v1/subjects. */
+const SEARCH_LIMIT = 20
+const SEARCH_MATCHES = ['index', 'leaf', 'commitment', 'document', 'hash', 'kind:id', 'uscc', 'nothing'] as const
+type SearchMatch = (typeof SEARCH_MATCHES)[number]
 
 const EntrySummary = Type.Object({ index: Type.Integer(), leafHash: Type.String(), height: Type.Integer(), statement: StatementSchema })
 const BlockSummary = Type.Object({ height: Type.Integer(), hash: Type.String(), header: BlockHeaderSchema })
@@ -32,9 +38,13 @@ const browseRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { roles: READ_ROLES },
     schema: {
       summary: 'Blocks, newest first; page with ?before=<height>',
+      description: `Roles auditor, court, admin. Block headers with their hashes, newest first. \`limit\` 1 to ${MAX_PAGE} (default 20); pass \`nextBefore\` as \`before\` for the next page (\`null\`: no more).`,
       tags: ['audit'],
       security: [{ bearer: [] }],
-      querystring: Type.Object({ before: Type.Optional(DecimalInteger), limit: Type.Optional(DecimalInteger) }, { additionalProperties: false }),
+      querystring: Type.Object({
+        before: Type.Optional(DecimalIntegerExample(10, 'only blocks below this height')),
+        limit: Type.Optional(DecimalIntegerExample(20, `1 to ${MAX_PAGE}, default 20`)),
+      }, { additionalProperties: false }),
       response: {
         200: Type.Object({ blocks: Type.Array(BlockSummary), nextBefore: Type.Union([Type.Integer(), Type.Null()]) }),
         ...problemResponses,
@@ -56,10 +66,13 @@ const browseRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { roles: READ_ROLES },
     schema: {
       summary: 'Entries in log order; page with ?after=<index>, filter with ?kind=',
+      description: `Roles auditor, court, admin. Statements in log order with their leaf hashes and block heights. \`limit\` 1 to ${MAX_PAGE} (default 50); pass \`nextAfter\` as \`after\` for the next page. A page reads at most ${MAX_SCAN} entries, so a rare \`kind\` may give a short page with a \`nextAfter\`.`,
       tags: ['audit'],
       security: [{ bearer: [] }],
       querystring: Type.Object({
-        after: Type.Optional(DecimalInteger), limit: Type.Optional(DecimalInteger), kind: Type.Optional(KindSchema),
+        after: Type.Optional(DecimalIntegerExample(0, 'only entries after this index')),
+        limit: Type.Optional(DecimalIntegerExample(50, `1 to ${MAX_PAGE}, default 50`)),
+        kind: Type.Optional(KindSchema),
       }, { additionalProperties: false }),
       response: {
         200: Type.Object({ entries: Type.Array(EntrySummary), nextAfter: Type.Union([Type.Integer(), Type.Null()]) }),
@@ -84,15 +97,21 @@ const browseRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/v1/search', {
     config: { roles: READ_ROLES },
     schema: {
-      summary: 'One search box: an entry index, a leaf hash, kind:id, or a USCC',
+      summary: 'One search box: an entry index, a leaf hash, a commitment, a document sha256, kind:id, or a USCC',
+      description: 'Roles auditor, court, admin. `q` is read as an entry index (digits), a 64-hex hash (`sha256:` allowed: a leaf hash, a statement\'s commitment or a document\'s sha256), a USCC (its first 20 entries) or `kind:id` (every submitter\'s entry of it); `matched` says which, `nothing` when none.',
       tags: ['audit'],
       security: [{ bearer: [] }],
-      querystring: Type.Object({ q: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false }),
+      querystring: Type.Object({ q: Type.String({ minLength: 1, maxLength: 200, examples: [EXAMPLE_USCC] }) }, { additionalProperties: false }),
       response: {
         200: Type.Object({
           q: Type.String(),
-          matched: Type.Union([Type.Literal('index'), Type.Literal('leaf'), Type.Literal('kind:id'), Type.Literal('uscc'), Type.Literal('nothing')]),
+          matched: Type.Union(SEARCH_MATCHES.map((m) => Type.Literal(m)), {
+            description: 'what the query was found as; for a 64-hex query: leaf, commitment, document (of the record: evidence, attachment, consent text), or hash when entries matched it differently',
+          }),
           entries: Type.Array(EntrySummary),
+          hits: Type.Optional(Type.Array(Type.Object({ index: Type.Integer(), matched: Type.Union([Type.Literal('commitment'), Type.Literal('document')]) }), {
+            description: 'for a hash: how each entry matched, in index order',
+          })),
           subject: Type.Optional(Type.String({ description: 'for a USCC: open /v1/subjects/<uscc>/entries for the whole history' })),
         }),
         ...problemResponses,
@@ -100,7 +119,7 @@ const browseRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request) => {
     const q = request.query.q.trim()
-    const found = (matched: 'index' | 'leaf' | 'kind:id' | 'uscc' | 'nothing', entries: Awaited<ReturnType<ReturnType<typeof log>['entry']>>[], extra = {}) =>
+    const found = (matched: SearchMatch, entries: Awaited<ReturnType<ReturnType<typeof log>['entry']>>[], extra = {}) =>
       ({ q, matched, entries: entries.filter((e) => e !== undefined), ...extra })
     if (/^(0|[1-9][0-9]{0,15})$/.test(q)) {
       const e = await log().entry(Number(q))
@@ -109,10 +128,15 @@ const browseRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const hex = q.toLowerCase().replace(/^sha256:/, '')
     if (isHash(hex)) {
       const index = await log().indexOfLeaf(hex)
-      return index === undefined ? found('nothing', []) : found('leaf', [await log().entry(index)])
+      if (index !== undefined) return found('leaf', [await log().entry(index)])
+      // Commitments and the documents records name (chain/search-hashes.ts).
+      const hits = await log().entriesByHash(hex, SEARCH_LIMIT)
+      if (hits.length === 0) return found('nothing', [])
+      const kinds = new Set(hits.map((h) => h.matched))
+      return found(kinds.size === 1 ? hits[0].matched : 'hash', await Promise.all(hits.map((h) => log().entry(h.index))), { hits })
     }
     if (isValidUscc(q)) {
-      const indexes = await log().subjectIndexes(q, { limit: 20 })
+      const indexes = await log().subjectIndexes(q, { limit: SEARCH_LIMIT })
       return found('uscc', await Promise.all(indexes.map((i) => log().entry(i))), { subject: q })
     }
     const m = /^([a-z-]+):(.+)$/.exec(q)
@@ -127,9 +151,13 @@ const browseRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/v1/stats', {
     config: { roles: READ_ROLES },
     schema: {
-      summary: 'The log at a glance: size, height, last block, and recent entries per minute and per kind',
+      summary: 'The log at a glance: size, height, last block, recent entries per minute and per kind, commit latency, witnesses',
+      description: 'Roles auditor, court, admin. Tree size, height and the last block\'s time; for the last hour (1-minute buckets) or day (15-minute buckets) the entries and blocks written, per kind (`complete: false` when the window held more than one request reads); recent commit latency and the witnesses\' status when a policy is configured.',
       tags: ['audit'],
       security: [{ bearer: [] }],
+      querystring: Type.Object({
+        window: Type.Optional(Type.Union([Type.Literal('hour'), Type.Literal('day')], { examples: ['hour'], description: 'span of `window`: the last hour in 1-minute buckets (default) or the last day in 15-minute buckets' })),
+      }, { additionalProperties: false }),
       response: {
         200: Type.Object({
           treeSize: Type.Integer(),
@@ -142,39 +170,95 @@ const browseRoutes: FastifyPluginAsyncTypebox = async (app) => {
             perKind: Type.Record(Type.String(), Type.Integer()),
             complete: Type.Boolean({ description: 'false when the hour held more than the rows one request reads' }),
           }),
+          window: Type.Object({
+            span: Type.Union([Type.Literal('hour'), Type.Literal('day')]),
+            since: Type.String(),
+            bucketSeconds: Type.Integer(),
+            entries: Type.Integer(),
+            blocks: Type.Integer(),
+            buckets: Type.Array(Type.Object({ start: Type.String(), entries: Type.Integer(), perKind: Type.Record(Type.String(), Type.Integer()) }), { description: 'every bucket of the span, oldest first, empty ones included' }),
+            perKind: Type.Record(Type.String(), Type.Integer()),
+            complete: Type.Boolean({ description: 'false when the span held more than the rows one request reads: counts are of its newest part' }),
+          }),
+          commitLatency: Type.Union([Type.Object({
+            blocks: Type.Integer(), p50Ms: Type.Number(), p95Ms: Type.Number(), maxMs: Type.Number(),
+          }), Type.Null()], { description: 'time to sequence and durably write a block, over the last (up to 1,024) blocks this process wrote; null before the first' }),
+          witnessing: Type.Union([Type.Object({
+            quorum: Type.String(),
+            witnessedSize: Type.Union([Type.Integer(), Type.Null()]),
+            latestSize: Type.Integer(),
+            witnesses: Type.Array(Type.Object({
+              name: Type.String(), size: Type.Union([Type.Integer(), Type.Null()]), lastCosignedAt: Type.Union([Type.String(), Type.Null()]),
+              lastError: Type.Union([Type.String(), Type.Null()]), consecutiveFailures: Type.Integer(),
+            })),
+          }), Type.Null()], { description: 'null when no witness policy is configured' }),
         }),
         ...problemResponses,
       },
     },
-  }, async () => {
+  }, async (request) => {
     const l = log()
-    const since = Date.now() - 3_600_000
-    const perMinute = new Map<string, number>()
-    const perKind: Record<string, number> = {}
-    let entries = 0
-    let blocks = 0
+    const span = request.query.window ?? 'hour'
+    const now = Date.now()
+    const bucketMs = span === 'hour' ? 60_000 : 900_000
+    // Buckets aligned to whole minutes / quarter hours, the oldest one partly in the span.
+    const first = Math.floor((now - (span === 'hour' ? 3_600_000 : 86_400_000)) / bucketMs) * bucketMs
+    const hourAgo = now - 3_600_000
+    const buckets = new Map<number, { entries: number; perKind: Record<string, number> }>()
+    for (let b = first; b <= now; b += bucketMs) buckets.set(b, { entries: 0, perKind: {} })
+    const win = { entries: 0, blocks: 0, perKind: {} as Record<string, number>, complete: true }
+    const hour = { entries: 0, blocks: 0, perMinute: new Map<string, number>(), perKind: {} as Record<string, number>, complete: true }
     let read = 0
-    let complete = true
     let lastBlockTime: string | null = null
-    // Newest blocks first until the hour is over; statements read for at most MAX_SCAN entries.
-    for (let h = l.height; h >= 0; h--) {
+    // Newest blocks first until the span is over; at most MAX_SCAN blocks and statements.
+    for (let h = l.height, blocksRead = 0; h >= 0; h--, blocksRead++) {
       const b = await l.block(h)
       if (!b) break
       lastBlockTime ??= b.header.time
-      if (Date.parse(b.header.time) < since) break
-      if (read >= MAX_SCAN) { complete = false; break }
-      blocks++
-      entries += b.header.count
-      const minute = b.header.time.slice(0, 16) + 'Z'
-      perMinute.set(minute, (perMinute.get(minute) ?? 0) + b.header.count)
-      for (let i = b.header.first; i < b.header.first + b.header.count && read < MAX_SCAN; i++, read++) {
+      const t = Date.parse(b.header.time)
+      if (t < first) break
+      if (read >= MAX_SCAN || blocksRead >= MAX_SCAN) {
+        win.complete = false
+        if (t >= hourAgo) hour.complete = false
+        break
+      }
+      const bucket = buckets.get(Math.floor(t / bucketMs) * bucketMs)
+      const inHour = t >= hourAgo
+      win.blocks++
+      win.entries += b.header.count
+      if (bucket) bucket.entries += b.header.count
+      if (inHour) {
+        hour.blocks++
+        hour.entries += b.header.count
+        const minute = b.header.time.slice(0, 16) + 'Z'
+        hour.perMinute.set(minute, (hour.perMinute.get(minute) ?? 0) + b.header.count)
+      }
+      for (let i = b.header.first; i < b.header.first + b.header.count; i++, read++) {
+        if (read >= MAX_SCAN) {
+          win.complete = false
+          if (inHour) hour.complete = false
+          break
+        }
         const s = await l.statement(i)
-        if (s) perKind[s.kind] = (perKind[s.kind] ?? 0) + 1
+        if (!s) continue
+        win.perKind[s.kind] = (win.perKind[s.kind] ?? 0) + 1
+        if (bucket) bucket.perKind[s.kind] = (bucket.perKind[s.kind] ?? 0) + 1
+        if (inHour) hour.perKind[s.kind] = (hour.perKind[s.kind] ?? 0) + 1
       }
     }
+    const w = app.witnessing?.status() ?? null
     return {
       treeSize: l.size, height: l.height, lastBlockTime,
-      lastHour: { entries, blocks, perMinute: [...perMinute].sort().map(([minute, n]) => ({ minute, entries: n })), perKind, complete },
+      lastHour: { entries: hour.entries, blocks: hour.blocks, perMinute: [...hour.perMinute].sort().map(([minute, n]) => ({ minute, entries: n })), perKind: hour.perKind, complete: hour.complete },
+      window: {
+        span, since: new Date(first).toISOString(), bucketSeconds: bucketMs / 1000, ...win,
+        buckets: [...buckets].map(([start, b]) => ({ start: new Date(start).toISOString(), ...b })),
+      },
+      commitLatency: app.commitLatency(),
+      witnessing: w && {
+        quorum: w.quorum, witnessedSize: w.witnessedSize, latestSize: w.latestSize,
+        witnesses: w.witnesses.map((x) => ({ name: x.name, size: x.size, lastCosignedAt: x.lastCosignedAt, lastError: x.lastError, consecutiveFailures: x.consecutiveFailures })),
+      },
     }
   })
 }

@@ -8,7 +8,8 @@ const exportRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/v1/export', {
     config: { roles: ADMIN_ROLES },
     schema: {
-      summary: 'Backup of the whole log as NDJSON (a consistent snapshot, taken while serving); restore with `evidence-ledger import`',
+      summary: 'Backup of the whole log as NDJSON; restore with `evidence-ledger import`',
+      description: 'Role admin. A consistent snapshot of every entry, block, checkpoint and payload, taken while the service keeps serving, one JSON object per line (docs/operations.md). Streamed: save it to a file.',
       tags: ['operations'],
       security: [{ bearer: [] }],
       response: { 200: textResponse('application/x-ndjson', 'One JSON object per line: a header, then every entry and block') },

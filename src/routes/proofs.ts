@@ -4,12 +4,13 @@ import { bytesToHex } from '../../chain/encoding.ts'
 import { parseVkey } from '../../chain/note.ts'
 import { formatTlogProof } from '../../chain/tlog-proof.ts'
 import { ProblemError } from '../../plugins/problems.ts'
-import { Sha256Hex } from '../schemas/fields.ts'
-import { DecimalInteger, HeightParams, IndexParams } from '../schemas/params.ts'
+import { Sha256Hex, withExample } from '../schemas/fields.ts'
+import { DecimalIntegerExample, HeightParams, IndexParams } from '../schemas/params.ts'
 import { BlockHeaderSchema, JwkSchema, StatementSchema, problemResponses } from '../schemas/responses.ts'
 import { READ_ROLES } from './roles.ts'
 
 const HexArray = Type.Array(Type.String())
+const LeafHash = withExample(Sha256Hex, 'be2b315e737275b9639bd63a6ca9e67d4ccfc1cb8a71651da43cb574609f9c77', 'leaf hash of the entry, from its receipt; or give index')
 
 function base64url(bytes: Uint8Array): string {
   return Buffer.from(bytes).toString('base64url')
@@ -32,6 +33,7 @@ const proofRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/v1/checkpoint', {
     schema: {
       summary: 'Latest signed checkpoint (C2SP signed note)', tags: ['proofs'],
+      description: 'No login. text/plain: origin, tree size and root hash, signed with the ledger\'s Ed25519 key; with WITNESS_POLICY also every witness cosignature gathered for it so far.',
       response: { 200: Type.String({ description: 'text/plain signed note' }) },
     },
   }, async (_request, reply) => {
@@ -42,9 +44,10 @@ const proofRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/v1/proofs/witnessed', {
     schema: {
-      summary: 'c2sp.org/tlog-proof@v1 of an entry (by leaf hash or index) against the newest checkpoint that satisfies the witness quorum',
+      summary: 'c2sp.org/tlog-proof@v1 of an entry against the newest witnessed checkpoint',
+      description: 'No login. Give exactly one of `leaf` (the leaf hash) or `index`. text/plain tlog-proof of the entry against the newest checkpoint that satisfies the witness quorum (docs/witness.md). `404` without a WITNESS_POLICY, while no checkpoint meets the quorum, or for an entry not yet under a witnessed checkpoint.',
       tags: ['proofs'],
-      querystring: Type.Object({ leaf: Type.Optional(Sha256Hex), index: Type.Optional(DecimalInteger) }, { additionalProperties: false }),
+      querystring: Type.Object({ leaf: Type.Optional(LeafHash), index: Type.Optional(DecimalIntegerExample(0, 'entry index; or give leaf')) }, { additionalProperties: false }),
       response: { 200: Type.String({ description: 'text/plain c2sp.org/tlog-proof@v1' }), ...problemResponses },
     },
   }, async (request, reply) => {
@@ -73,6 +76,7 @@ const proofRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/v1/keys', {
     schema: {
       summary: 'Checkpoint verifier keys, current and retired', tags: ['proofs'],
+      description: 'No login. Every key that signed this log\'s checkpoints: C2SP verifier key (`vkey`, what `evidence-ledger verify --key` takes) and JWK; retired keys with `current: false`. Obtain once and pin.',
       response: {
         200: Type.Object({
           origin: Type.String(),
@@ -88,6 +92,7 @@ const proofRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/.well-known/jwks.json', {
     schema: {
       summary: 'Checkpoint verifier keys as a JWK set', tags: ['proofs'],
+      description: 'No login. The keys of /v1/keys as a JWK set (OKP, Ed25519).',
       response: { 200: Type.Object({ keys: Type.Array(JwkSchema) }) },
     },
   }, async () => ({ keys: keysView().map((k) => k.jwk) }))
@@ -95,11 +100,12 @@ const proofRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/v1/proofs/inclusion', {
     schema: {
       summary: 'Inclusion proof of an entry (by leaf hash or index) in the tree of a given size',
+      description: 'No login. Give exactly one of `leaf` or `index`; `size` defaults to the current tree size. RFC 9162 audit path from the leaf to the root of that tree.',
       tags: ['proofs'],
       querystring: Type.Object({
-        leaf: Type.Optional(Sha256Hex),
-        index: Type.Optional(DecimalInteger),
-        size: Type.Optional(DecimalInteger),
+        leaf: Type.Optional(LeafHash),
+        index: Type.Optional(DecimalIntegerExample(0, 'entry index; or give leaf')),
+        size: Type.Optional(DecimalIntegerExample(1, 'tree size (default: the current one)')),
       }, { additionalProperties: false }),
       response: {
         200: Type.Object({ index: Type.Integer(), treeSize: Type.Integer(), leafHash: Type.String(), hashes: HexArray }),
@@ -122,8 +128,12 @@ const proofRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/v1/proofs/consistency', {
     schema: {
       summary: 'Consistency proof between two tree sizes (RFC 9162 §2.1.4)',
+      description: 'No login. Proves that the tree of size `from` (for example the treeSize of an old receipt) is a prefix of the tree of size `to` (default: the current size).',
       tags: ['proofs'],
-      querystring: Type.Object({ from: DecimalInteger, to: Type.Optional(DecimalInteger) }, { additionalProperties: false }),
+      querystring: Type.Object({
+        from: DecimalIntegerExample(1, 'the older tree size'),
+        to: Type.Optional(DecimalIntegerExample(2, 'the newer tree size (default: the current one)')),
+      }, { additionalProperties: false }),
       response: {
         200: Type.Object({ from: Type.Integer(), to: Type.Integer(), hashes: HexArray }),
         ...problemResponses,
@@ -140,10 +150,14 @@ const proofRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/v1/entries/:index', {
     config: { roles: READ_ROLES },
     schema: {
-      summary: 'One log entry: its statement and leaf hash', tags: ['audit'], security: [{ bearer: [] }],
+      summary: 'One log entry: its statement, leaf hash, block, and the entries that ref it (revocations, redactions)', tags: ['audit'], security: [{ bearer: [] }],
+      description: 'Roles auditor, court, admin. The statement at this index, its leaf hash, the height of its block, and the later entries whose statements ref it.',
       params: IndexParams,
       response: {
-        200: Type.Object({ index: Type.Integer(), leafHash: Type.String(), statement: StatementSchema, block: Type.Object({ height: Type.Integer() }) }),
+        200: Type.Object({
+          index: Type.Integer(), leafHash: Type.String(), statement: StatementSchema, block: Type.Object({ height: Type.Integer() }),
+          related: Type.Array(Type.Object({ index: Type.Integer(), leafHash: Type.String(), statement: StatementSchema }), { description: 'later entries that ref this one, in log order' }),
+        }),
         ...problemResponses,
       },
     },
@@ -151,13 +165,19 @@ const proofRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const { index } = request.params
     const receipt = index < log.size ? await log.receipt(index) : undefined
     if (!receipt) throw new ProblemError('not-found', `entry ${index} does not exist (tree size ${log.size})`)
-    return { index, leafHash: receipt.entry.leafHash, statement: receipt.statement, block: { height: receipt.block.height } }
+    const related = []
+    for (const i of await log.referrers(index)) {
+      const e = await log.entry(i)
+      if (e) related.push({ index: i, leafHash: e.leafHash, statement: e.statement })
+    }
+    return { index, leafHash: receipt.entry.leafHash, statement: receipt.statement, block: { height: receipt.block.height }, related }
   })
 
   app.get('/v1/blocks/:height', {
     config: { roles: READ_ROLES },
     schema: {
       summary: 'One block header, its hash and its signed checkpoint', tags: ['audit'], security: [{ bearer: [] }],
+      description: 'Roles auditor, court, admin. The header (previous block hash, first entry, count, tree size and root, time), its hash SHA-256(JCS(header)) and the checkpoint signed for it.',
       params: HeightParams,
       response: {
         200: Type.Object({ height: Type.Integer(), hash: Type.String(), header: BlockHeaderSchema, checkpoint: Type.String() }),

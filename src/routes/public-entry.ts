@@ -7,7 +7,7 @@ import { Type } from '@sinclair/typebox'
 import { bytesToHex } from '../../chain/encoding.ts'
 import { parseCheckpointNote } from '../../chain/note.ts'
 import { ProblemError } from '../../plugins/problems.ts'
-import { Sha256Hex } from '../schemas/fields.ts'
+import { Sha256Hex, withExample } from '../schemas/fields.ts'
 import { problemResponses, textResponse } from '../schemas/responses.ts'
 import { entryPage } from '../web-page.ts'
 import type { PublicEntry } from '../../web/entry-data.ts'
@@ -16,9 +16,10 @@ const publicEntryRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const log = app.ledger.log
   app.get('/v/:leafHash', {
     schema: {
-      summary: 'Public verification page of one entry (the 存证证明 QR code): statement and inclusion proof, verified in the page',
+      summary: 'Public verification page of one entry (the 存证证明 QR code)',
+      description: 'No login. An HTML page with the entry\'s statement, related statements and inclusion proofs to the current signed checkpoint, verified in the browser by the same code as the CLI. Shows only what the log publishes: no records, no personal data. `404` for a leaf hash not on the ledger.',
       tags: ['evidence'],
-      params: Type.Object({ leafHash: Sha256Hex }),
+      params: Type.Object({ leafHash: withExample(Sha256Hex, 'be2b315e737275b9639bd63a6ca9e67d4ccfc1cb8a71651da43cb574609f9c77', 'the entry\'s leaf hash, from a receipt or certificate') }),
       response: { 200: textResponse('text/html', 'One self-contained HTML page'), ...problemResponses },
     },
   }, async (request, reply) => {

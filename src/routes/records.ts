@@ -1,7 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
+import type { FastifySchemaCompiler } from 'fastify'
 import { ProblemError } from '../../plugins/problems.ts'
-import { BatchBody, MAX_BATCH, RecordBody } from '../schemas/records.ts'
+import { typeboxValidatorCompiler } from '../../plugins/validation-problems.ts'
+import { BatchBody, MAX_BATCH, RECORD_BODY_EXAMPLES, RecordBody } from '../schemas/records.ts'
 import { EntryParams, SubmitterQuery } from '../schemas/params.ts'
 import { ProblemSchema, ReceiptSchema, StatementSchema, bodyProblemResponses, problemResponses } from '../schemas/responses.ts'
 import { EVIDENCE_ROLES, READ_ROLES, SUBMIT_ROLES, addressedOwner } from './roles.ts'
@@ -16,7 +18,10 @@ import { COMPACT_FORMAT, compactReceipts } from '../../chain/compact-receipts.ts
 //   handler, after the preHandler rate limit, a bad body also still counts against the
 //   submitter's limit, and an exhausted submitter still gets 429 rather than 400.
 // The schemas document the bodies; the handlers see them as unknown, as nothing checked them yet.
-const passBody = () => (data: unknown) => ({ value: data })
+// The other parts (the batch's query) are checked as on every route: an unknown or bad
+// parameter is refused by name.
+const passBody: FastifySchemaCompiler<unknown> = (route) =>
+  route.httpPart === 'body' ? (data: unknown) => ({ value: data }) : typeboxValidatorCompiler(route)
 const unchecked = <T extends object>(schema: T) => Type.Unsafe<unknown>(schema)
 
 const recordRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -25,9 +30,10 @@ const recordRoutes: FastifyPluginAsyncTypebox = async (app) => {
     validatorCompiler: passBody,
     schema: {
       summary: 'Notarize one record (or a hash-only commitment)',
+      description: 'Role submitter. Send `{"kind", "record"}` for one of the four record kinds, or `{"kind", "id", "subject", "commitment"}` to notarize only a commitment (the record never leaves your systems). The examples tell one story: notarize the data authorization first, then the revocation finds it. Answers `201` with a receipt that verifies offline once the entry\'s block is durable; `200` with the original receipt when the same record was already notarized (a safe retry); `409` when your kind and id exist with different content. A refused body is a `400` problem listing every bad field (`errors`).',
       tags: ['records'],
       security: [{ bearer: [] }],
-      body: unchecked(RecordBody),
+      body: unchecked({ ...RecordBody, 'x-examples': RECORD_BODY_EXAMPLES }),
       response: { 200: ReceiptSchema, 201: ReceiptSchema, ...bodyProblemResponses },
     },
   }, async (request, reply) => {
@@ -47,11 +53,12 @@ const recordRoutes: FastifyPluginAsyncTypebox = async (app) => {
     serializerCompiler: () => (data) => JSON.stringify(data),
     schema: {
       summary: `Notarize up to ${MAX_BATCH} records in one block; per-item results in request order`,
+      description: 'Role submitter. `{"records": [...]}` with 1 to 1000 bodies, each exactly as for POST /v1/records. All new entries are written in one block; the answer is `200` with one result per item, in request order: `{status, receipt}` or `{status, problem}`. A bad item gets its own problem and does not stop the others. `?receipts=compact` (or `Prefer: receipts=compact`) answers in the compact form, with shared values and proof hashes said once.',
       tags: ['records'],
       security: [{ bearer: [] }],
       body: unchecked(BatchBody),
       querystring: Type.Object({
-        receipts: Type.Optional(Type.Literal('compact', { description: 'answer in the compact form (docs/api.md); the same as the header Prefer: receipts=compact' })),
+        receipts: Type.Optional(Type.Literal('compact', { description: 'answer in the compact form (docs/api.md); the same as the header Prefer: receipts=compact', examples: ['compact'] })),
       }, { additionalProperties: false }),
       response: {
         200: Type.Union([
@@ -93,7 +100,8 @@ const recordRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/v1/records/:kind/:id', {
     config: { roles: READ_ROLES },
     schema: {
-      summary: 'Statement and receipt of one record (?submitter= whose: ids are unique per submitter); the payload only for court and admin',
+      summary: 'Statement and receipt of one record; the record itself only for court and admin',
+      description: 'Roles auditor, court, admin. The entry of this kind and id: its statement, its receipt (with an inclusion proof to the current checkpoint), whether its payload was erased, and for court and admin the record and salt (`payload`). Ids are unique per submitter: name whose record with `?submitter=` (needed when several submitters used the id: `409` lists them). `404` when there is none.',
       tags: ['records'],
       security: [{ bearer: [] }],
       params: EntryParams,

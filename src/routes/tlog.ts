@@ -16,14 +16,20 @@ const tlogRoutes: FastifyPluginAsync = async (app) => {
   const log = app.ledger.log
 
   app.get('/tlog/checkpoint', {
-    schema: { summary: 'tlog-tiles checkpoint: the latest signed checkpoint with the cosignatures gathered for it', tags: ['tlog'] },
+    schema: {
+      summary: 'tlog-tiles checkpoint: the latest signed checkpoint with the cosignatures gathered for it', tags: ['tlog'],
+      description: 'No login. The C2SP tlog-tiles checkpoint, text/plain: the same as /v1/checkpoint.',
+    },
   }, async (_request, reply) => {
     reply.header('cache-control', 'no-cache').type('text/plain; charset=utf-8')
     return app.witnessing?.checkpoint() ?? log.checkpoint()
   })
 
   app.get('/tlog/tile/*', {
-    schema: { summary: 'tlog-tiles hash tile (tile/<L>/<N>[.p/<W>]) or entry bundle (tile/entries/<N>[.p/<W>])', tags: ['tlog'] },
+    schema: {
+      summary: 'tlog-tiles hash tile (tile/<L>/<N>[.p/<W>]) or entry bundle (tile/entries/<N>[.p/<W>])', tags: ['tlog'],
+      description: 'No login. C2SP tlog-tiles, application/octet-stream: a hash tile of level L, or an entry bundle (each canonical statement with a big-endian u16 length). Full tiles are cached for a year, partial ones for 2 seconds; `404` beyond the tree.',
+    },
   }, async (request, reply: FastifyReply) => {
     const rest = (request.params as { '*': string })['*']
     let tile: TileId

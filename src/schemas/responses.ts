@@ -76,6 +76,16 @@ export const EvidenceBundleSchema = Type.Object({
   }, strict), Type.Null()]),
   issuedAt: Type.String(),
   claimsSignature: Type.Object({ keyId: Type.String(), signature: Type.String() }, strict),
+  timestamp: Type.Optional(Type.Object({
+    checkpoint: Type.String({ description: 'the signed checkpoint the RFC 3161 token dates (its tree holds the entry)' }),
+    token: Type.String({ description: 'base64 DER TimeStampToken over SHA-256 of that checkpoint\'s signed body' }),
+    inclusion: InclusionSchema,
+    consistency: Type.Array(Hex, { description: 'from that checkpoint to `checkpoint`' }),
+  }, { ...strict, description: 'with TSA_URL: a third-party time for the entry (docs/timestamps.md)' })),
+  witnessed: Type.Optional(Type.Union([
+    Type.Object({ proof: Type.String({ description: 'c2sp.org/tlog-proof@v1 against the newest checkpoint that met the witness quorum' }), consistency: Type.Optional(Type.Array(Hex)) }, strict),
+    Type.Object({ proof: Type.Null(), reason: Type.String() }, strict),
+  ], { description: 'only with WITNESS_POLICY (docs/witness.md)' })),
 }, { ...strict, description: 'Bundle v2 (docs/formats.md). Verifies offline with `evidence-ledger verify` or the /verify page' })
 
 export const JwkSchema = Type.Record(Type.String(), Type.String())

@@ -96,6 +96,6 @@ export async function buildWitnessApp(opts: WitnessAppOptions): Promise<FastifyI
   })
 
   app.get('/healthz', async () => ({ status: 'ok' }))
-  app.get('/readyz', async () => ({ status: 'ready', name: witness.cosigner.name, vkey: witness.cosigner.vkey, origins: witness.origins(), ...(witness.mirror ? { mirror: { origin: witness.mirror.origin, url: witness.mirror.url, size: witness.mirror.size } } : {}) }))
+  app.get('/readyz', async () => ({ status: 'ready', name: witness.cosigner.name, vkey: witness.cosigner.vkey, origins: witness.origins(), ...(witness.mirror ? { mirror: { origin: witness.mirror.origin, url: witness.mirror.url, size: witness.mirror.size, staged: witness.mirror.staged } } : {}) }))
   return app
 }

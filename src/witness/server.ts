@@ -17,6 +17,8 @@ export interface WitnessCommand {
   name: string
   log: string[]
   mirror?: string
+  /** Entry bundles per stored batch while mirroring (--mirror-chunk). */
+  mirrorChunkTiles?: number
 }
 
 export function parseLogKeys(vkeys: readonly string[]): VerifierKey[] {
@@ -46,11 +48,14 @@ export async function serveWitness(cmd: WitnessCommand): Promise<FastifyInstance
     } catch {
       throw new ConfigError(`--mirror ${cmd.mirror} is not a URL (the ledger's tlog-tiles prefix, e.g. https://ledger.example/tlog)`)
     }
-    mirror = new Mirror(origins[0], cmd.mirror, join(config.dataDir, 'mirror'))
+    // Syncs run only once the app below listens, so the logger exists by the first report.
+    const onProgress = (staged: number, target: number) => app.log.info({ staged, target }, `mirror: ${staged} of ${target} entries fetched`)
+    mirror = new Mirror(origins[0], cmd.mirror, join(config.dataDir, 'mirror'), { chunkTiles: cmd.mirrorChunkTiles, onProgress })
     await mirror.open()
   }
   const witness = new Witness({ cosigner, logs, state, mirror })
   const app = await buildWitnessApp({ witness, logger: { level: config.logLevel } })
+  if (mirror !== undefined && mirror.staged > mirror.size) app.log.info({ staged: mirror.staged, verified: mirror.size }, `mirror: resuming at entry ${mirror.staged} (entries ${mirror.size}..${mirror.staged - 1} fetched before, verified with the next checkpoint)`)
   app.addHook('onClose', async () => {
     await state.close()
     await mirror?.close()

@@ -112,7 +112,7 @@ t.test('a store written in another storage format refuses to open, and says what
   const dir = await built(t)
   await tamper(dir, (db) => db.del(keys.format())) // what a first-format store looks like
   const store = new LevelStore(dir)
-  await t.rejects(store.open(), /storage format evidence-ledger\/1.*reads evidence-ledger\/3.*export/)
+  await t.rejects(store.open(), /storage format evidence-ledger\/1.*reads evidence-ledger\/4.*export/)
   t.equal(store.db.status, 'closed', 'and lets go of the directory')
   await tamper(dir, (db) => db.put(keys.format(), utf8ToBytes(STORAGE_FORMAT)))
   await store.open()

@@ -44,6 +44,24 @@ function withPayload(i: number): AppendRequest {
 }
 
 for (const d of drivers) {
+  t.test(`${d.name}: cosigned checkpoints outlive a reopen and never move back`, async (t) => {
+    const loc = await d.fresh(t)
+    let log = await openLog(d, loc)
+    await log.append([request(1)])
+    const small = { note: log.checkpoint(), cosignatures: '\u2014 w.example/a AAAA\n' }
+    await log.append([request(2)])
+    const big = { note: log.checkpoint(), cosignatures: '' }
+    t.equal(await log.loadCosigned('latest'), undefined, 'nothing stored yet')
+    await log.saveCosigned(['latest', 'witnessed'], small)
+    await log.saveCosigned(['latest'], big)
+    await log.saveCosigned(['latest'], small) // a smaller tree (another instance behind): ignored
+    await log.close()
+    log = await openLog(d, loc)
+    t.teardown(() => log.close())
+    t.same(await log.loadCosigned('latest'), big, 'the larger tree stays')
+    t.same(await log.loadCosigned('witnessed'), small, 'slots are apart')
+  })
+
   t.test(`${d.name}: appends, replays, conflicts, concurrent duplicates`, async (t) => {
     const log = await openLog(d, await d.fresh(t))
     t.teardown(() => log.close())

@@ -111,7 +111,7 @@ t.test('opening a format-2 store migrates its kind+id rows to format 3, owners i
   const store = new LevelStore(dir)
   await store.open()
   t.equal(await formatOf(store.db), STORAGE_FORMAT)
-  t.equal(STORAGE_FORMAT, 'evidence-ledger/3')
+  t.equal(STORAGE_FORMAT, 'evidence-ledger/4')
   const rows = await kindIdRows(store.db)
   t.equal(rows.length, oldRows.length, 'every row rewritten, none left behind')
   t.ok(rows.every((r) => r.endsWith('00' + Buffer.from('zhr-platform').toString('hex'))), 'each row ends in 0x00 ‖ its owner')

@@ -4,6 +4,10 @@ import { join } from 'node:path'
 import type { AddressInfo } from 'node:net'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import type { EvidenceBundleV2 } from '../../chain/verify.ts'
+import { generateCosigner } from '../../chain/cosigner.ts'
+import { hexToBytes } from '../../chain/encoding.ts'
+import { parseNote } from '../../chain/note.ts'
+import { formatTlogProof } from '../../chain/tlog-proof.ts'
 import { makeApp, sampleRecords } from '../helpers/app.ts'
 import { tempDir } from '../helpers/fixtures.ts'
 
@@ -150,6 +154,89 @@ t.test('/verify: state first, values for people, print only for the passed resul
   const again = await verifyIn(offline, vkey, JSON.stringify(revoked))
   t.match(again.verdict, /Verified/, 'the saved page verifies with the service stopped')
   t.equal(again.print, 1)
+})
+
+interface WitnessShown { steps: { step: string; witness: string; result: string; detail: string }[]; vouched: string }
+
+function witnessShown(page: Page): Promise<WitnessShown> {
+  return page.evaluate(() => ({
+    steps: [...document.querySelectorAll<HTMLElement>('#witness-steps li')].map((li) => ({
+      step: li.dataset.step ?? '', witness: li.dataset.witness ?? '', result: li.className, detail: li.querySelector('.detail')?.textContent ?? '',
+    })),
+    vouched: document.getElementById('vouched')!.textContent ?? '',
+  }))
+}
+
+t.test('/verify with a pasted witness policy: log signature, each cosignature, quorum', { skip }, async (t) => {
+  const { application, vkey, base } = await ledgerWithBundles(t)
+  // The bundle's own checkpoint, cosigned by two of three real cosigner keys: the witnessed
+  // member the ledger adds under a WITNESS_POLICY (test/witness/witnessed-evidence.test.ts
+  // gets one from witness processes).
+  const [w1, w2, w3] = ['w1.test.example/w', 'w2.test.example/w', 'w3.test.example/w'].map(generateCosigner)
+  const body = parseNote(application.checkpoint).body
+  const cosigned = application.checkpoint + w1.cosign(body, 1_764_000_000) + w2.cosign(body, 1_764_000_001)
+  const witnessed = {
+    ...application,
+    witnessed: { proof: formatTlogProof({ index: application.entry.index, hashes: application.inclusion.hashes.map(hexToBytes), checkpoint: cosigned }), consistency: [] },
+  }
+  const twoOfThree = [`log ${vkey}`, `witness bank ${w1.vkey}`, `witness court ${w2.vkey}`, `witness reg ${w3.vkey}`, 'group two 2 bank court reg', 'quorum two', ''].join('\n')
+  const regOnly = [`witness reg ${w3.vkey}`, 'quorum reg', ''].join('\n')
+  const browser = await launch(t)
+  const page = await browser.newPage({ viewport: { width: 1000, height: 900 } })
+  const errors = collectErrors(page)
+  await page.goto(`${base}/verify`)
+
+  await page.fill('#policy', twoOfThree)
+  const met = await verifyIn(page, vkey, JSON.stringify(witnessed))
+  t.match(met.verdict, /Verified/)
+  const m = await witnessShown(page)
+  t.same(m.steps.map((s) => [s.step, s.witness, s.result]), [
+    ['log-signature', '', 'pass'],
+    ['cosignature', 'bank', 'pass'],
+    ['cosignature', 'court', 'pass'],
+    ['cosignature', 'reg', 'na'],
+    ['quorum', '', 'pass'],
+    ['inclusion', '', 'pass'],
+    ['consistency', '', 'pass'],
+  ], 'each witness on its own step; reg did not cosign')
+  t.match(m.steps[1].detail, /cosigned at 2025-11-24T16:00:00\.000Z/, 'with the time the witness states')
+  t.match(m.steps[4].detail, /^met: quorum 2 of \(bank, court, reg\)/)
+  t.match(m.vouched, /已见证/)
+  await page.screenshot({ path: join(OUT, 'verify-witnessed.png'), fullPage: true })
+
+  await page.fill('#policy', regOnly)
+  const notMet = await verifyIn(page, vkey, JSON.stringify(witnessed))
+  t.match(notMet.verdict, /Not verified.*法定见证数/, 'a policy whose witness did not cosign: not verified, and says why')
+  const n = await witnessShown(page)
+  t.same(n.steps.filter((s) => s.step !== 'inclusion' && s.step !== 'consistency').map((s) => [s.step, s.witness, s.result]), [
+    ['log-signature', '', 'pass'], ['cosignature', 'reg', 'na'], ['quorum', '', 'fail'],
+  ])
+  t.match(n.steps.find((s) => s.step === 'quorum')!.detail, /^not met: quorum reg; valid cosignatures from nobody/)
+  t.equal(notMet.print, 0, 'nothing to print')
+
+  // A forged cosignature under a policy key fails its own step even though the quorum holds.
+  const payload = (line: string) => Buffer.from(line.trim().split(' ')[2], 'base64')
+  const impostor = generateCosigner('w3.test.example/w') // same name, another key: w3's key id, someone else's signature
+  const forged = `\u2014 w3.test.example/w ${Buffer.concat([payload(w3.cosign(body, 1_764_000_002)).subarray(0, 4), payload(impostor.cosign(body, 1_764_000_002)).subarray(4)]).toString('base64')}\n`
+  await page.fill('#policy', twoOfThree)
+  await verifyIn(page, vkey, JSON.stringify({ ...witnessed, witnessed: { ...witnessed.witnessed, proof: witnessed.witnessed.proof + forged } }))
+  const f = await witnessShown(page)
+  t.same(f.steps.find((s) => s.witness === 'reg')?.result, 'fail', 'the forged line fails reg\'s step')
+
+  // No policy: one plain line that only the operator vouches.
+  await page.fill('#policy', '')
+  const none = await verifyIn(page, vkey, JSON.stringify(application))
+  t.match(none.verdict, /Verified/)
+  const o = await witnessShown(page)
+  t.same(o.steps.map((s) => [s.step, s.result]), [['quorum', 'na']])
+  t.match(o.steps[0].detail, /only the log operator vouches/)
+  t.match(o.vouched, /只有账本运营方为该检查点担保/)
+
+  // A policy that does not parse is refused with its line, not ignored.
+  await page.fill('#policy', 'witness reg not-a-key\nquorum reg\n')
+  const bad = await verifyIn(page, vkey, JSON.stringify(witnessed))
+  t.match(bad.verdict, /见证策略无法读取.*policy line 1/)
+  t.same(errors, [])
 })
 
 t.test('/verify at 390 px: every value on readable lines', { skip }, async (t) => {

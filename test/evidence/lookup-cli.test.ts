@@ -43,14 +43,27 @@ t.test('get, search and loginfo against a running ledger', async (t) => {
   const search = await cli(['search', uscc(1)])
   t.equal(search.code, 0)
   t.match(search.stdout, /2 entries by enterprise \(USCC\)/)
+  const byCommitment = await cli(['search', 'sha256:' + '3'.repeat(64)])
+  t.equal(byCommitment.code, 0)
+  t.match(byCommitment.stdout, /1 entry by commitment:\n\nentry 3 /)
+  const docRes = await fetch(`${server.url}/v1/records`, {
+    method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${submitter}` },
+    body: JSON.stringify({ kind: 'evidence', record: { evidenceId: 'EV-DOC', subject: uscc(1), title: '合同', documents: [{ name: 'c.pdf', sha256: 'e7'.repeat(32), size: 3 }] } }),
+  })
+  t.equal(docRes.status, 201)
+  const byDocument = await cli(['search', 'e7'.repeat(32)])
+  t.match(byDocument.stdout, /1 entry by a document's SHA-256 \(in the record\):\n\nentry 5 /)
+  t.equal(((JSON.parse((await cli(['search', 'e7'.repeat(32), '--json'])).stdout)) as { matched: string }).matched, 'document')
+  const notALeaf = await cli(['get', '--leaf', 'e7'.repeat(32)])
+  t.equal(notALeaf.code === 0, false, 'get --leaf takes only a leaf hash, not a document hash')
   const none = await cli(['search', 'evidence:NOPE'])
   t.equal(none.code, 1)
   t.match(none.stdout, /nothing matches evidence:NOPE/)
 
   const info = await cli(['loginfo'])
-  t.match(info.stdout, /tree size  5 entries/)
+  t.match(info.stdout, /tree size  6 entries/)
   t.match(info.stdout, /signed by  localhost\/evidence-ledger \(only the operator vouches/)
-  t.equal((JSON.parse((await cli(['loginfo', '--json'])).stdout) as { treeSize: number }).treeSize, 5)
+  t.equal((JSON.parse((await cli(['loginfo', '--json'])).stdout) as { treeSize: number }).treeSize, 6)
 
   const noToken = await cli(['search', 'EV-1'], { EVIDENCE_LEDGER_TOKEN: '' })
   t.equal(noToken.code, 2)

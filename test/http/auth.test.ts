@@ -31,6 +31,9 @@ function endpoints(): Endpoint[] {
     { method: 'GET', url: '/v1/entries?after=0&kind=evidence', roles: ['auditor', 'court', 'admin'] },
     { method: 'GET', url: '/v1/search?q=evidence:EV-1', roles: ['auditor', 'court', 'admin'] },
     { method: 'GET', url: '/v1/stats', roles: ['auditor', 'court', 'admin'] },
+    { method: 'GET', url: '/v1/stats?window=day', roles: ['auditor', 'court', 'admin'] },
+    { method: 'GET', url: `/v1/search?q=${'ab'.repeat(32)}`, roles: ['auditor', 'court', 'admin'] },
+    { method: 'GET', url: `/v1/subjects/${uscc(1)}/authorizations?at=2026-12-01T08:00:00%2B08:00`, roles: ['auditor', 'court', 'admin'] },
     { method: 'GET', url: '/v1/authorizations/AUTH-1/status', roles: ['auditor', 'court', 'admin'] },
     { method: 'GET', url: '/v1/evidence/evidence/EV-1', roles: ['court', 'admin'] },
     { method: 'GET', url: '/v1/export', roles: ['admin'] },
@@ -45,6 +48,7 @@ function endpoints(): Endpoint[] {
     { method: 'GET', url: '/readyz', roles: 'public' },
     { method: 'GET', url: '/metrics', roles: 'public' },
     { method: 'GET', url: '/docs/json', roles: 'public' },
+    { method: 'GET', url: '/console', roles: 'public' },
   ]
 }
 

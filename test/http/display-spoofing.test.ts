@@ -60,7 +60,8 @@ t.test('a record title with any spoofing character is refused, saying which', as
   for (const [ch, name] of SPOOFS) {
     const res = await app.inject({ method: 'POST', url: '/v1/records', headers, payload: { kind: 'evidence', record: { ...record, title: `借款${ch}合同` } } })
     t.equal(res.statusCode, 400, `U+${ch.codePointAt(0)!.toString(16)}`)
-    t.match(res.json().detail, new RegExp(`title: U\\+[0-9A-F]{4,6} \\(${name}\\)`), `U+${ch.codePointAt(0)!.toString(16)}`)
+    t.match(res.json().detail, new RegExp(`^record\\.title is refused: U\\+[0-9A-F]{4,6} \\(${name}\\) at character 2;`), `U+${ch.codePointAt(0)!.toString(16)}`)
+    t.match(res.json().errors, [{ in: 'body', field: 'record.title', pointer: '/record/title' }], 'and the errors member points at it')
   }
 })
 

@@ -10,7 +10,7 @@ import { uscc } from '../helpers/fixtures.ts'
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json }
 
 // Fields whose values are the same on every run; every other string is masked.
-const STABLE = new Set(['kind', 'id', 'subject', 'status', 'origin', 'name', 'kty', 'crv', 'alg', 'use', 'type', 'title', 'detail', 'instance', 'erasedKind', 'erasedId', 'currency', 'value', 'nextCursor'])
+const STABLE = new Set(['kind', 'id', 'subject', 'status', 'origin', 'name', 'kty', 'crv', 'alg', 'use', 'type', 'title', 'detail', 'instance', 'erasedKind', 'erasedId', 'currency', 'value', 'nextCursor', 'in', 'field', 'pointer'])
 
 /** The body with per-run values masked, keys kept in wire order. */
 function shape(v: Json, key = ''): Json {

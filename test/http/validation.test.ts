@@ -124,8 +124,9 @@ t.test('OpenAPI documents every route, its problems as application/problem+json,
     ['get', '/v1/records/{kind}/{id}'], ['get', '/v1/evidence/{kind}/{id}'], ['get', '/v1/authorizations/{id}/status'],
     ['get', '/v1/subjects/{uscc}/entries'], ['delete', '/v1/records/{kind}/{id}/payload'], ['get', '/v1/export'], ['get', '/verify'], ['get', '/v1/evidence/{kind}/{id}/certificate.pdf'], ['get', '/v/{leafHash}'],
     ['get', '/healthz'], ['get', '/readyz'], ['get', '/metrics'],
-    ['get', '/v1/proofs/witnessed'], ['get', '/tlog/checkpoint'], ['get', '/tlog/tile/{*}'],
+    ['get', '/v1/proofs/witnessed'], ['get', '/v1/timestamps'], ['get', '/tlog/checkpoint'], ['get', '/tlog/tile/{*}'],
     ['get', '/v1/blocks'], ['get', '/v1/entries'], ['get', '/v1/search'], ['get', '/v1/stats'],
+    ['get', '/console'], ['get', '/v1/subjects/{uscc}/authorizations'],
   ]
   for (const [method, path] of routes) t.ok(spec.paths[path]?.[method], `documents ${method.toUpperCase()} ${path}`)
   t.same(Object.keys(spec.paths).sort(), [...new Set(routes.map(([, p]) => p))].sort(), 'and nothing else')

@@ -71,7 +71,7 @@ t.test(`fuzz: ${RUNS} hostile requests — never a 5xx, always problem+json, not
   const encode = (w: string) => { try { return encodeURIComponent(w) } catch { return '%ED%A0%80' } }
   const segment = fc.oneof(weird.map(encode), weird, fc.constantFrom('evidence', 'data-authorization', 'EV-1', 'AUTH-1', '0', '-1', '99999999999999999999', '%', '%ZZ', '..', '%2e%2e', 'a/../../b'))
   const url = fc.oneof(
-    fc.constantFrom('/v1/records', '/v1/records:batch', '/v1/checkpoint', '/v1/keys', '/.well-known/jwks.json', '/healthz', '/readyz', '/metrics', '/docs/json', '/v1/export', '/verify'),
+    fc.constantFrom('/v1/records', '/v1/records:batch', '/v1/checkpoint', '/v1/keys', '/.well-known/jwks.json', '/healthz', '/readyz', '/metrics', '/docs/json', '/v1/export', '/verify', '/console'),
     segment.map((x) => `/v1/records/evidence/${x}`),
     fc.tuple(segment, segment).map(([a, b]) => `/v1/records/${a}/${b}/payload`),
     fc.tuple(segment, segment).map(([a, b]) => `/v1/evidence/${a}/${b}`),
@@ -81,6 +81,9 @@ t.test(`fuzz: ${RUNS} hostile requests — never a 5xx, always problem+json, not
     fc.tuple(segment, segment, segment).map(([a, b, c]) => `/v1/entries?after=${a}&limit=${b}&kind=${c}`),
     segment.map((x) => `/v1/search?q=${x}`),
     fc.constant('/v1/stats'),
+    segment.map((x) => `/v1/stats?window=${x}`),
+    fc.tuple(segment, segment, segment).map(([a, b, c]) => `/v1/subjects/${a}/authorizations?at=${b}&limit=${c}&cursor=${a}`),
+    fc.tuple(segment, segment).map(([a, b]) => `/v1/subjects/${uscc(1)}/authorizations?at=${a}&limit=${b}`),
     segment.map((x) => `/v1/subjects/${x}/entries`),
     fc.tuple(segment, segment).map(([a, b]) => `/v1/authorizations/${a}/status?at=${b}&category=${a}`),
     fc.tuple(segment, segment, segment).map(([a, b, c]) => `/v1/proofs/inclusion?leaf=${a}&index=${b}&size=${c}`),

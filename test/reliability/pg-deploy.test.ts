@@ -1,7 +1,6 @@
 // The service over PostgreSQL: DATABASE_URL selects it, two app instances share one log,
 // readiness follows the database, and `migrate` moves a log between a DATA_DIR and a
 // database (both ways) through the verifying restore, with `audit` on either store.
-import { SCHEMA_VERSION } from '../../chain/pg-schema.ts'
 import t from 'tap'
 import { execFile } from 'node:child_process'
 import { cpSync } from 'node:fs'
@@ -10,6 +9,7 @@ import { promisify } from 'node:util'
 import { setTimeout as sleep } from 'node:timers/promises'
 import pg from 'pg'
 import { openPgStorage } from '../../chain/pg-store.ts'
+import { SCHEMA_VERSION } from '../../chain/pg-schema.ts'
 import { verifyReceipt, type Receipt } from '../../chain/verify.ts'
 import { CLI } from '../../scripts/server-process.ts'
 import { makeApp, sampleRecords } from '../helpers/app.ts'
@@ -56,6 +56,7 @@ if ('skip' in server) {
     await c.connect()
     await c.query('INSERT INTO el_migrations (version) VALUES (99)')
     await c.end()
+    t.equal(SCHEMA_VERSION, 5, 'version 2 added el_hash, 3 el_cosigned, 4 payload sealing, 5 one el_entry row per entry')
     await t.rejects(openPgStorage(url), new RegExp(`holds ledger schema version 99, this version reads up to ${SCHEMA_VERSION}: upgrade the service`))
   })
 

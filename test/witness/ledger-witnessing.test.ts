@@ -140,6 +140,12 @@ t.test('ledger + three real witnesses, quorum 2', async (t) => {
   const metrics = await (await fetch(`${ledger.url}/metrics`)).text()
   t.match(metrics, /ledger_witnessed_tree_size 5/)
   t.match(metrics, /ledger_witness_requests\{witness="w3",result="failed"\} [1-9]/)
+  // The console's overview reads the same status from /v1/stats.
+  const auditor = await cli(['token', '--role', 'auditor', '--ttl', '15m'], { DATA_DIR: ledgerDir, LEDGER_ORIGIN: ORIGIN })
+  const stats = (await (await fetch(`${ledger.url}/v1/stats`, { headers: { authorization: `Bearer ${auditor}` } })).json()) as { witnessing: { quorum: string; witnessedSize: number; witnesses: { name: string; lastError: string | null }[] } }
+  t.equal(stats.witnessing.quorum, 'banks')
+  t.equal(stats.witnessing.witnessedSize, 5, 'stats: the witnessed size')
+  t.ok(stats.witnessing.witnesses.find((w) => w.name === 'w3')?.lastError, 'stats: the dead witness')
 
   // Two down: the quorum is lost, appends still answer, the witnessed size stays put.
   await stopW(witnesses[1])

@@ -77,4 +77,6 @@ t.test('a mirroring witness verifies every entry through tiles, serves the copy,
   t.equal(r.status, 422, 'entries that do not hash to the signed root: no cosignature')
   t.match(JSON.parse(r.text), { detail: /mirror: .*hash to root/ })
   t.equal((await read(`${w2.url}/${hash}`, 'tile/0/000')).status, 404, 'and nothing of the bad range is kept')
+  const after = (await (await fetch(`${w2.url}/readyz`)).json()) as { mirror: { size: number; staged: number } }
+  t.same(after.mirror, { ...after.mirror, size: 0, staged: 0 }, 'the fetched (staged) entries are dropped too: the next try fetches them again')
 })

@@ -12,12 +12,12 @@ exports[`test/http/response-bytes.test.ts > TAP > representative responses keep 
 
 exports[`test/http/response-bytes.test.ts > TAP > representative responses keep their status, headers, key order and problem bytes > authorization status bad at 1`] = `
 400 application/problem+json; charset=utf-8
-{"type":"urn:evidence-ledger:problem:validation","title":"Invalid request","status":400,"detail":"at: not a real date-time","instance":"/v1/authorizations/AUTH-1/status"}
+{"type":"urn:evidence-ledger:problem:validation","title":"Invalid request","status":400,"detail":"at must be a real moment: 2026-02-30T00:00:00Z does not exist on the calendar or clock","instance":"/v1/authorizations/AUTH-1/status","errors":[{"in":"query","field":"at","pointer":"/at","detail":"at must be a real moment: 2026-02-30T00:00:00Z does not exist on the calendar or clock"}]}
 `
 
 exports[`test/http/response-bytes.test.ts > TAP > representative responses keep their status, headers, key order and problem bytes > batch 1`] = `
 200 application/json; charset=utf-8
-{"results":[{"status":201,"receipt":{"entry":{"index":2,"leafHash":"<64>"},"statement":{"v":1,"kind":"financing-application","id":"APP-1","subject":"91350100000000001L","commitment":"<71>","submitter":"<12>","time":"<24>","refs":[]},"block":{"height":2,"hash":"<64>"},"checkpoint":"<183>","inclusion":{"treeSize":4,"hashes":["<64>","<64>"]}}},{"status":400,"problem":{"type":"urn:evidence-ledger:problem:validation","title":"Invalid request","status":400,"detail":"record.subject: Expected string to match '^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$'"}},{"status":201,"receipt":{"entry":{"index":3,"leafHash":"<64>"},"statement":{"v":1,"kind":"authorization-revocation","id":"AUTH-1","subject":"91350100000000001L","commitment":"<71>","submitter":"<12>","time":"<24>","refs":["<64>"]},"block":{"height":2,"hash":"<64>"},"checkpoint":"<183>","inclusion":{"treeSize":4,"hashes":["<64>","<64>"]}}}]}
+{"results":[{"status":201,"receipt":{"entry":{"index":2,"leafHash":"<64>"},"statement":{"v":1,"kind":"financing-application","id":"APP-1","subject":"91350100000000001L","commitment":"<71>","submitter":"<12>","time":"<24>","refs":[]},"block":{"height":2,"hash":"<64>"},"checkpoint":"<183>","inclusion":{"treeSize":4,"hashes":["<64>","<64>"]}}},{"status":400,"problem":{"type":"urn:evidence-ledger:problem:validation","title":"Invalid request","status":400,"detail":"record.subject must be a Unified Social Credit Code: 18 characters of 0-9 and A-Z without I, O, S, V, Z, like 91410100MA46N3K8X1","errors":[{"in":"body","field":"record.subject","pointer":"/record/subject","detail":"record.subject must be a Unified Social Credit Code: 18 characters of 0-9 and A-Z without I, O, S, V, Z, like 91410100MA46N3K8X1"}]}},{"status":201,"receipt":{"entry":{"index":3,"leafHash":"<64>"},"statement":{"v":1,"kind":"authorization-revocation","id":"AUTH-1","subject":"91350100000000001L","commitment":"<71>","submitter":"<12>","time":"<24>","refs":["<64>"]},"block":{"height":2,"hash":"<64>"},"checkpoint":"<183>","inclusion":{"treeSize":4,"hashes":["<64>","<64>"]}}}]}
 `
 
 exports[`test/http/response-bytes.test.ts > TAP > representative responses keep their status, headers, key order and problem bytes > batch empty 1`] = `
@@ -37,7 +37,7 @@ exports[`test/http/response-bytes.test.ts > TAP > representative responses keep 
 
 exports[`test/http/response-bytes.test.ts > TAP > representative responses keep their status, headers, key order and problem bytes > block exponent 1`] = `
 400 application/problem+json; charset=utf-8
-{"type":"urn:evidence-ledger:problem:validation","title":"Invalid request","status":400,"detail":"params/height must match pattern \\"^(0|[1-9][0-9]{0,15})$\\"","instance":"/v1/blocks/1e3"}
+{"type":"urn:evidence-ledger:problem:validation","title":"Invalid request","status":400,"detail":"height must be a whole number written in decimal digits, like 42 (no sign, no leading zero)","instance":"/v1/blocks/1e3","errors":[{"in":"path","field":"height","pointer":"/height","detail":"height must be a whole number written in decimal digits, like 42 (no sign, no leading zero)"}]}
 `
 
 exports[`test/http/response-bytes.test.ts > TAP > representative responses keep their status, headers, key order and problem bytes > checkpoint 1`] = `
@@ -57,7 +57,7 @@ exports[`test/http/response-bytes.test.ts > TAP > representative responses keep 
 
 exports[`test/http/response-bytes.test.ts > TAP > representative responses keep their status, headers, key order and problem bytes > consistency bad from 1`] = `
 400 application/problem+json; charset=utf-8
-{"type":"urn:evidence-ledger:problem:validation","title":"Invalid request","status":400,"detail":"querystring/from must match pattern \\"^(0|[1-9][0-9]{0,15})$\\"","instance":"/v1/proofs/consistency"}
+{"type":"urn:evidence-ledger:problem:validation","title":"Invalid request","status":400,"detail":"from must be a whole number written in decimal digits, like 42 (no sign, no leading zero)","instance":"/v1/proofs/consistency","errors":[{"in":"query","field":"from","pointer":"/from","detail":"from must be a whole number written in decimal digits, like 42 (no sign, no leading zero)"}]}
 `
 
 exports[`test/http/response-bytes.test.ts > TAP > representative responses keep their status, headers, key order and problem bytes > consistency from > to 1`] = `
@@ -67,12 +67,12 @@ exports[`test/http/response-bytes.test.ts > TAP > representative responses keep 
 
 exports[`test/http/response-bytes.test.ts > TAP > representative responses keep their status, headers, key order and problem bytes > consistency leading zero 1`] = `
 400 application/problem+json; charset=utf-8
-{"type":"urn:evidence-ledger:problem:validation","title":"Invalid request","status":400,"detail":"querystring/from must match pattern \\"^(0|[1-9][0-9]{0,15})$\\"","instance":"/v1/proofs/consistency"}
+{"type":"urn:evidence-ledger:problem:validation","title":"Invalid request","status":400,"detail":"from must be a whole number written in decimal digits, like 42 (no sign, no leading zero)","instance":"/v1/proofs/consistency","errors":[{"in":"query","field":"from","pointer":"/from","detail":"from must be a whole number written in decimal digits, like 42 (no sign, no leading zero)"}]}
 `
 
 exports[`test/http/response-bytes.test.ts > TAP > representative responses keep their status, headers, key order and problem bytes > entry 1`] = `
 200 application/json; charset=utf-8
-{"index":0,"leafHash":"<64>","statement":{"v":1,"kind":"data-authorization","id":"AUTH-1","subject":"91350100000000001L","commitment":"<71>","submitter":"<12>","time":"<24>","refs":[]},"block":{"height":0}}
+{"index":0,"leafHash":"<64>","statement":{"v":1,"kind":"data-authorization","id":"AUTH-1","subject":"91350100000000001L","commitment":"<71>","submitter":"<12>","time":"<24>","refs":[]},"block":{"height":0},"related":[{"index":3,"leafHash":"<64>","statement":{"v":1,"kind":"authorization-revocation","id":"AUTH-1","subject":"91350100000000001L","commitment":"<71>","submitter":"<12>","time":"<24>","refs":["<64>"]}}]}
 `
 
 exports[`test/http/response-bytes.test.ts > TAP > representative responses keep their status, headers, key order and problem bytes > entry missing 1`] = `
@@ -82,12 +82,12 @@ exports[`test/http/response-bytes.test.ts > TAP > representative responses keep 
 
 exports[`test/http/response-bytes.test.ts > TAP > representative responses keep their status, headers, key order and problem bytes > entry negative 1`] = `
 400 application/problem+json; charset=utf-8
-{"type":"urn:evidence-ledger:problem:validation","title":"Invalid request","status":400,"detail":"params/index must match pattern \\"^(0|[1-9][0-9]{0,15})$\\"","instance":"/v1/entries/-1"}
+{"type":"urn:evidence-ledger:problem:validation","title":"Invalid request","status":400,"detail":"index must be a whole number written in decimal digits, like 42 (no sign, no leading zero)","instance":"/v1/entries/-1","errors":[{"in":"path","field":"index","pointer":"/index","detail":"index must be a whole number written in decimal digits, like 42 (no sign, no leading zero)"}]}
 `
 
 exports[`test/http/response-bytes.test.ts > TAP > representative responses keep their status, headers, key order and problem bytes > entry not a number 1`] = `
 400 application/problem+json; charset=utf-8
-{"type":"urn:evidence-ledger:problem:validation","title":"Invalid request","status":400,"detail":"params/index must match pattern \\"^(0|[1-9][0-9]{0,15})$\\"","instance":"/v1/entries/x"}
+{"type":"urn:evidence-ledger:problem:validation","title":"Invalid request","status":400,"detail":"index must be a whole number written in decimal digits, like 42 (no sign, no leading zero)","instance":"/v1/entries/x","errors":[{"in":"path","field":"index","pointer":"/index","detail":"index must be a whole number written in decimal digits, like 42 (no sign, no leading zero)"}]}
 `
 
 exports[`test/http/response-bytes.test.ts > TAP > representative responses keep their status, headers, key order and problem bytes > erase 1`] = `
@@ -102,7 +102,7 @@ exports[`test/http/response-bytes.test.ts > TAP > representative responses keep 
 
 exports[`test/http/response-bytes.test.ts > TAP > representative responses keep their status, headers, key order and problem bytes > erase without reason 1`] = `
 400 application/problem+json; charset=utf-8
-{"type":"urn:evidence-ledger:problem:validation","title":"Invalid request","status":400,"detail":"body/reason Expected required property","instance":"/v1/records/evidence/EV-H/payload"}
+{"type":"urn:evidence-ledger:problem:validation","title":"Invalid request","status":400,"detail":"reason is required","instance":"/v1/records/evidence/EV-H/payload","errors":[{"in":"body","field":"reason","pointer":"/reason","detail":"reason is required"}]}
 `
 
 exports[`test/http/response-bytes.test.ts > TAP > representative responses keep their status, headers, key order and problem bytes > evidence bundle 1`] = `
@@ -137,52 +137,52 @@ exports[`test/http/response-bytes.test.ts > TAP > representative responses keep 
 
 exports[`test/http/response-bytes.test.ts > TAP > representative responses keep their status, headers, key order and problem bytes > invalid: applicant USCC check character 1`] = `
 400 application/problem+json; charset=utf-8
-{"type":"urn:evidence-ledger:problem:validation","title":"Invalid request","status":400,"detail":"record.applicant.uscc: USCC check character is wrong","instance":"/v1/records"}
+{"type":"urn:evidence-ledger:problem:validation","title":"Invalid request","status":400,"detail":"record.applicant.uscc has a wrong check character: the 18th character of a USCC is computed from the first 17 (GB 32100-2015); check for a typing error","instance":"/v1/records","errors":[{"in":"body","field":"record.applicant.uscc","pointer":"/record/applicant/uscc","detail":"record.applicant.uscc has a wrong check character: the 18th character of a USCC is computed from the first 17 (GB 32100-2015); check for a typing error"}]}
 `
 
 exports[`test/http/response-bytes.test.ts > TAP > representative responses keep their status, headers, key order and problem bytes > invalid: bad pattern 1`] = `
 400 application/problem+json; charset=utf-8
-{"type":"urn:evidence-ledger:problem:validation","title":"Invalid request","status":400,"detail":"record.evidenceId: Expected string to match '^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$'","instance":"/v1/records"}
+{"type":"urn:evidence-ledger:problem:validation","title":"Invalid request","status":400,"detail":"record.evidenceId must be a business id: 1 to 128 of A-Z a-z 0-9 . _ : - starting with a letter or digit, like AUTH-2026-000123","instance":"/v1/records","errors":[{"in":"body","field":"record.evidenceId","pointer":"/record/evidenceId","detail":"record.evidenceId must be a business id: 1 to 128 of A-Z a-z 0-9 . _ : - starting with a letter or digit, like AUTH-2026-000123"}]}
 `
 
 exports[`test/http/response-bytes.test.ts > TAP > representative responses keep their status, headers, key order and problem bytes > invalid: control character 1`] = `
 400 application/problem+json; charset=utf-8
-{"type":"urn:evidence-ledger:problem:validation","title":"Invalid request","status":400,"detail":"body.record.title: U+0001 (control character) at character 1; text must be well-formed Unicode without control, bidi or other invisible formatting characters","instance":"/v1/records"}
+{"type":"urn:evidence-ledger:problem:validation","title":"Invalid request","status":400,"detail":"record.title is refused: U+0001 (control character) at character 1; text must be well-formed Unicode without control, bidi or other invisible formatting characters","instance":"/v1/records","errors":[{"in":"body","field":"record.title","pointer":"/record/title","detail":"record.title is refused: U+0001 (control character) at character 1; text must be well-formed Unicode without control, bidi or other invisible formatting characters"}]}
 `
 
 exports[`test/http/response-bytes.test.ts > TAP > representative responses keep their status, headers, key order and problem bytes > invalid: extra field next to record 1`] = `
 400 application/problem+json; charset=utf-8
-{"type":"urn:evidence-ledger:problem:validation","title":"Invalid request","status":400,"detail":"unexpected field extra next to record","instance":"/v1/records"}
+{"type":"urn:evidence-ledger:problem:validation","title":"Invalid request","status":400,"detail":"extra is not a known field next to record (a body is {\\"kind\\", \\"record\\"})","instance":"/v1/records","errors":[{"in":"body","field":"extra","pointer":"/extra","detail":"extra is not a known field next to record (a body is {\\"kind\\", \\"record\\"})"}]}
 `
 
 exports[`test/http/response-bytes.test.ts > TAP > representative responses keep their status, headers, key order and problem bytes > invalid: hash-only bad commitment 1`] = `
 400 application/problem+json; charset=utf-8
-{"type":"urn:evidence-ledger:problem:validation","title":"Invalid request","status":400,"detail":"commitment: Expected string to match '^sha256:[0-9a-f]{64}$'","instance":"/v1/records"}
+{"type":"urn:evidence-ledger:problem:validation","title":"Invalid request","status":400,"detail":"commitment must be \\"sha256:\\" and 64 lowercase hex digits","instance":"/v1/records","errors":[{"in":"body","field":"commitment","pointer":"/commitment","detail":"commitment must be \\"sha256:\\" and 64 lowercase hex digits"}]}
 `
 
 exports[`test/http/response-bytes.test.ts > TAP > representative responses keep their status, headers, key order and problem bytes > invalid: hash-only USCC check character 1`] = `
 400 application/problem+json; charset=utf-8
-{"type":"urn:evidence-ledger:problem:validation","title":"Invalid request","status":400,"detail":"subject: USCC check character is wrong","instance":"/v1/records"}
+{"type":"urn:evidence-ledger:problem:validation","title":"Invalid request","status":400,"detail":"subject has a wrong check character: the 18th character of a USCC is computed from the first 17 (GB 32100-2015); check for a typing error","instance":"/v1/records","errors":[{"in":"body","field":"subject","pointer":"/subject","detail":"subject has a wrong check character: the 18th character of a USCC is computed from the first 17 (GB 32100-2015); check for a typing error"}]}
 `
 
 exports[`test/http/response-bytes.test.ts > TAP > representative responses keep their status, headers, key order and problem bytes > invalid: impossible date 1`] = `
 400 application/problem+json; charset=utf-8
-{"type":"urn:evidence-ledger:problem:validation","title":"Invalid request","status":400,"detail":"record.submittedAt: not a real date-time","instance":"/v1/records"}
+{"type":"urn:evidence-ledger:problem:validation","title":"Invalid request","status":400,"detail":"record.submittedAt must be a real moment: 2026-02-30T10:00:00Z does not exist on the calendar or clock","instance":"/v1/records","errors":[{"in":"body","field":"record.submittedAt","pointer":"/record/submittedAt","detail":"record.submittedAt must be a real moment: 2026-02-30T10:00:00Z does not exist on the calendar or clock"}]}
 `
 
 exports[`test/http/response-bytes.test.ts > TAP > representative responses keep their status, headers, key order and problem bytes > invalid: missing field 1`] = `
 400 application/problem+json; charset=utf-8
-{"type":"urn:evidence-ledger:problem:validation","title":"Invalid request","status":400,"detail":"record.title: Expected required property","instance":"/v1/records"}
+{"type":"urn:evidence-ledger:problem:validation","title":"Invalid request","status":400,"detail":"record.title is required","instance":"/v1/records","errors":[{"in":"body","field":"record.title","pointer":"/record/title","detail":"record.title is required"}]}
 `
 
 exports[`test/http/response-bytes.test.ts > TAP > representative responses keep their status, headers, key order and problem bytes > invalid: neither record nor commitment 1`] = `
 400 application/problem+json; charset=utf-8
-{"type":"urn:evidence-ledger:problem:validation","title":"Invalid request","status":400,"detail":"body needs either record or commitment","instance":"/v1/records"}
+{"type":"urn:evidence-ledger:problem:validation","title":"Invalid request","status":400,"detail":"commitment is required: send either record or commitment","instance":"/v1/records","errors":[{"in":"body","field":"commitment","pointer":"/commitment","detail":"commitment is required: send either record or commitment"}]}
 `
 
 exports[`test/http/response-bytes.test.ts > TAP > representative responses keep their status, headers, key order and problem bytes > invalid: not an object 1`] = `
 400 application/problem+json; charset=utf-8
-{"type":"urn:evidence-ledger:problem:validation","title":"Invalid request","status":400,"detail":"body must be a JSON object","instance":"/v1/records"}
+{"type":"urn:evidence-ledger:problem:validation","title":"Invalid request","status":400,"detail":"body must be a JSON object: {\\"kind\\", \\"record\\"} or {\\"kind\\", \\"id\\", \\"subject\\", \\"commitment\\"}","instance":"/v1/records","errors":[{"in":"body","field":"body","pointer":"","detail":"body must be a JSON object: {\\"kind\\", \\"record\\"} or {\\"kind\\", \\"id\\", \\"subject\\", \\"commitment\\"}"}]}
 `
 
 exports[`test/http/response-bytes.test.ts > TAP > representative responses keep their status, headers, key order and problem bytes > invalid: revocation of an unknown authorization 1`] = `
@@ -192,17 +192,17 @@ exports[`test/http/response-bytes.test.ts > TAP > representative responses keep 
 
 exports[`test/http/response-bytes.test.ts > TAP > representative responses keep their status, headers, key order and problem bytes > invalid: unknown kind 1`] = `
 400 application/problem+json; charset=utf-8
-{"type":"urn:evidence-ledger:problem:validation","title":"Invalid request","status":400,"detail":"kind must be one of financing-application, data-authorization, authorization-revocation, evidence","instance":"/v1/records"}
+{"type":"urn:evidence-ledger:problem:validation","title":"Invalid request","status":400,"detail":"kind must be one of financing-application, data-authorization, authorization-revocation, evidence","instance":"/v1/records","errors":[{"in":"body","field":"kind","pointer":"/kind","detail":"kind must be one of financing-application, data-authorization, authorization-revocation, evidence"}]}
 `
 
 exports[`test/http/response-bytes.test.ts > TAP > representative responses keep their status, headers, key order and problem bytes > invalid: USCC check character 1`] = `
 400 application/problem+json; charset=utf-8
-{"type":"urn:evidence-ledger:problem:validation","title":"Invalid request","status":400,"detail":"record.subject: USCC check character is wrong","instance":"/v1/records"}
+{"type":"urn:evidence-ledger:problem:validation","title":"Invalid request","status":400,"detail":"record.subject has a wrong check character: the 18th character of a USCC is computed from the first 17 (GB 32100-2015); check for a typing error","instance":"/v1/records","errors":[{"in":"body","field":"record.subject","pointer":"/record/subject","detail":"record.subject has a wrong check character: the 18th character of a USCC is computed from the first 17 (GB 32100-2015); check for a typing error"}]}
 `
 
 exports[`test/http/response-bytes.test.ts > TAP > representative responses keep their status, headers, key order and problem bytes > invalid: validUntil before validFrom 1`] = `
 400 application/problem+json; charset=utf-8
-{"type":"urn:evidence-ledger:problem:validation","title":"Invalid request","status":400,"detail":"record.validUntil: must be after validFrom","instance":"/v1/records"}
+{"type":"urn:evidence-ledger:problem:validation","title":"Invalid request","status":400,"detail":"record.validUntil must be after validFrom (2026-01-01T00:00:00Z)","instance":"/v1/records","errors":[{"in":"body","field":"record.validUntil","pointer":"/record/validUntil","detail":"record.validUntil must be after validFrom (2026-01-01T00:00:00Z)"}]}
 `
 
 exports[`test/http/response-bytes.test.ts > TAP > representative responses keep their status, headers, key order and problem bytes > jwks 1`] = `
@@ -237,7 +237,7 @@ exports[`test/http/response-bytes.test.ts > TAP > representative responses keep 
 
 exports[`test/http/response-bytes.test.ts > TAP > representative responses keep their status, headers, key order and problem bytes > record bad kind 1`] = `
 400 application/problem+json; charset=utf-8
-{"type":"urn:evidence-ledger:problem:validation","title":"Invalid request","status":400,"detail":"params/kind must be equal to constant, params/kind must be equal to constant, params/kind must be equal to constant, params/kind must be equal to constant, params/kind must be equal to constant, params/kind must match a schema in anyOf","instance":"/v1/records/nope/X"}
+{"type":"urn:evidence-ledger:problem:validation","title":"Invalid request","status":400,"detail":"kind must be one of financing-application, data-authorization, authorization-revocation, evidence, redaction","instance":"/v1/records/nope/X","errors":[{"in":"path","field":"kind","pointer":"/kind","detail":"kind must be one of financing-application, data-authorization, authorization-revocation, evidence, redaction"}]}
 `
 
 exports[`test/http/response-bytes.test.ts > TAP > representative responses keep their status, headers, key order and problem bytes > record created 1`] = `
@@ -267,17 +267,17 @@ exports[`test/http/response-bytes.test.ts > TAP > representative responses keep 
 
 exports[`test/http/response-bytes.test.ts > TAP > representative responses keep their status, headers, key order and problem bytes > subject history bad check 1`] = `
 400 application/problem+json; charset=utf-8
-{"type":"urn:evidence-ledger:problem:validation","title":"Invalid request","status":400,"detail":"uscc: check character is wrong","instance":"/v1/subjects/913501000000000010/entries"}
+{"type":"urn:evidence-ledger:problem:validation","title":"Invalid request","status":400,"detail":"uscc has a wrong check character: the 18th character of a USCC is computed from the first 17 (GB 32100-2015)","instance":"/v1/subjects/913501000000000010/entries","errors":[{"in":"path","field":"uscc","pointer":"/uscc","detail":"uscc has a wrong check character: the 18th character of a USCC is computed from the first 17 (GB 32100-2015)"}]}
 `
 
 exports[`test/http/response-bytes.test.ts > TAP > representative responses keep their status, headers, key order and problem bytes > subject history bad cursor 1`] = `
 400 application/problem+json; charset=utf-8
-{"type":"urn:evidence-ledger:problem:validation","title":"Invalid request","status":400,"detail":"querystring/cursor must match pattern \\"^(0|[1-9][0-9]{0,15})$\\"","instance":"/v1/subjects/91350100000000001L/entries"}
+{"type":"urn:evidence-ledger:problem:validation","title":"Invalid request","status":400,"detail":"cursor must be a whole number written in decimal digits, like 42 (no sign, no leading zero)","instance":"/v1/subjects/91350100000000001L/entries","errors":[{"in":"query","field":"cursor","pointer":"/cursor","detail":"cursor must be a whole number written in decimal digits, like 42 (no sign, no leading zero)"}]}
 `
 
 exports[`test/http/response-bytes.test.ts > TAP > representative responses keep their status, headers, key order and problem bytes > subject history limit 0 1`] = `
 400 application/problem+json; charset=utf-8
-{"type":"urn:evidence-ledger:problem:validation","title":"Invalid request","status":400,"detail":"limit must be 1 to 500","instance":"/v1/subjects/91350100000000001L/entries"}
+{"type":"urn:evidence-ledger:problem:validation","title":"Invalid request","status":400,"detail":"limit must be 1 to 500","instance":"/v1/subjects/91350100000000001L/entries","errors":[{"in":"query","field":"limit","pointer":"/limit","detail":"limit must be 1 to 500"}]}
 `
 
 exports[`test/http/response-bytes.test.ts > TAP > representative responses keep their status, headers, key order and problem bytes > unknown route 1`] = `
