@@ -25,7 +25,12 @@ export function encodeBlockHeader(header: BlockHeader): Uint8Array {
 }
 
 export function blockHash(header: BlockHeader): string {
-  return bytesToHex(sha256(encodeBlockHeader(header)))
+  return headerBytesHash(encodeBlockHeader(header))
+}
+
+/** The block hash straight from header bytes parseBlockHeader accepted (they are canonical). */
+export function headerBytesHash(bytes: Uint8Array): string {
+  return bytesToHex(sha256(bytes))
 }
 
 export type HeaderProblem = 'json' | 'canonical' | 'shape'

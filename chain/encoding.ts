@@ -113,8 +113,11 @@ export function u64(n: number): Uint8Array {
 }
 
 export function readU64(b: Uint8Array, off = 0): number {
-  const v = new DataView(b.buffer, b.byteOffset + off, 8)
-  return v.getUint32(0) * 2 ** 32 + v.getUint32(4)
+  // Byte arithmetic rather than a DataView per call: full-log scans read two per row.
+  if (off < 0 || off + 8 > b.length) throw new RangeError('u64 read past the end of its buffer')
+  const hi = b[off] * 2 ** 24 + ((b[off + 1] << 16) | (b[off + 2] << 8) | b[off + 3])
+  const lo = b[off + 4] * 2 ** 24 + ((b[off + 5] << 16) | (b[off + 6] << 8) | b[off + 7])
+  return hi * 2 ** 32 + lo
 }
 
 export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {

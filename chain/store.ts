@@ -774,8 +774,10 @@ async function migrateFormat2(db: Db): Promise<void> {
 const scratch = new Arena()
 
 function decodeEntry(v: Uint8Array): StoredEntry {
+  // Views, not copies: every row LevelDB hands out is a fresh buffer of its own, and two
+  // copies per row were a tenth of an audit's time.
   const end = entryNodeOffset(v[8])
-  return { height: readU64(v), nodes: v.slice(9, end), statement: v.slice(end) }
+  return { height: readU64(v), nodes: v.subarray(9, end), statement: v.subarray(end) }
 }
 
 export function describeKey(k: Uint8Array): string {

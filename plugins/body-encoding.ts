@@ -6,13 +6,14 @@ import type { FastifyInstance } from 'fastify'
 import { ProblemError } from './problems.ts'
 
 async function bodyEncoding(app: FastifyInstance): Promise<void> {
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', (request, _reply, done) => {
     const encoding = request.headers['content-encoding']
-    if (encoding === undefined) return
+    if (encoding === undefined) return done()
     const codings = encoding.split(',').map((c) => c.trim().toLowerCase()).filter((c) => c !== '' && c !== 'identity')
     if (codings.length > 0) {
-      throw new ProblemError('unsupported-media-type', `Content-Encoding ${codings.join(', ')} is not accepted; send the body uncompressed as application/json`)
+      return done(new ProblemError('unsupported-media-type', `Content-Encoding ${codings.join(', ')} is not accepted; send the body uncompressed as application/json`))
     }
+    done()
   })
 }
 

@@ -36,28 +36,34 @@ async function clientGuard(app: FastifyInstance, opts: ClientGuardOptions): Prom
     return w
   }
 
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', (request, _reply, done) => {
     const w = current(request.ip, Date.now())
     if (w && w.refused >= opts.refusedMax) {
-      throw new ProblemError('rate-limited', `too many refused requests from this address (${opts.refusedMax} per ${opts.windowMs / 1000} s); wait and fix the token or path`)
+      return done(new ProblemError('rate-limited', `too many refused requests from this address (${opts.refusedMax} per ${opts.windowMs / 1000} s); wait and fix the token or path`))
     }
+    done()
   })
 
-  app.addHook('onResponse', async (request, reply) => {
-    if (!REFUSED.has(reply.statusCode)) return
+  app.addHook('onResponse', (request, reply, done) => {
+    countRefusal(request.ip, request.url, reply.statusCode)
+    done()
+  })
+
+  function countRefusal(ip: string, url: string, status: number): void {
+    if (!REFUSED.has(status)) return
     // Tile clients and mirrors ask for tiles that do not exist yet as part of following
     // the log (tlog-tiles); those 404s are not a client misbehaving.
-    if (reply.statusCode === 404 && request.url.startsWith('/tlog/')) return
+    if (status === 404 && url.startsWith('/tlog/')) return
     const now = Date.now()
-    let w = current(request.ip, now)
+    let w = current(ip, now)
     if (!w) {
       // Map order is creation order: the first entries are the oldest windows.
       while (windows.size >= maxClients) windows.delete(windows.keys().next().value!)
       w = { start: now, refused: 0 }
-      windows.set(request.ip, w)
+      windows.set(ip, w)
     }
     w.refused++
-  })
+  }
 }
 
 export default fp(clientGuard, { name: 'client-guard', fastify: '5.x' })

@@ -3,8 +3,8 @@
 import fp from 'fastify-plugin'
 import Fastify, { type FastifyInstance } from 'fastify'
 import helmet from '@fastify/helmet'
-import rateLimit from '@fastify/rate-limit'
 import { ProblemError } from './problems.ts'
+import { RateLimiter } from './rate-limit.ts'
 
 export interface SecurityOptions {
   rateLimit: { max: number; windowMs: number }
@@ -34,19 +34,23 @@ async function helmetHeaders(): Promise<Record<string, string>> {
 
 async function securityPlugin(app: FastifyInstance, opts: SecurityOptions): Promise<void> {
   const headers = await helmetHeaders()
-  app.addHook('onRequest', async (_request, reply) => {
+  const limiter = new RateLimiter(opts.rateLimit.max, opts.rateLimit.windowMs)
+  const limitText = String(opts.rateLimit.max)
+  app.addHook('onRequest', (_request, reply, done) => {
     reply.headers(headers)
+    done()
   })
-  await app.register(rateLimit, {
-    global: true,
-    hook: 'preHandler',
-    max: opts.rateLimit.max,
-    timeWindow: opts.rateLimit.windowMs,
-    keyGenerator: (request) => (request.principal ? `sub:${request.principal.sub}` : `ip:${request.ip}`),
-    errorResponseBuilder: (_request, context) => {
-      const e = new ProblemError('rate-limited', `limit of ${context.max} requests per ${context.after} reached`)
-      return Object.assign(e, { statusCode: 429 })
-    },
+  // After auth (preHandler), so the key is the verified subject where there is one.
+  app.addHook('preHandler', (request, reply, done) => {
+    const now = Date.now()
+    const w = limiter.hit(request.principal ? `sub:${request.principal.sub}` : `ip:${request.ip}`, now)
+    const resetSeconds = String(Math.ceil((w.resetAt - now) / 1000))
+    reply.header('x-ratelimit-limit', limitText)
+    reply.header('x-ratelimit-remaining', String(Math.max(0, limiter.max - w.count)))
+    reply.header('x-ratelimit-reset', resetSeconds)
+    if (w.count <= limiter.max) return done()
+    reply.header('retry-after', resetSeconds)
+    done(new ProblemError('rate-limited', `limit of ${limiter.max} requests per ${opts.rateLimit.windowMs / 1000} s reached; retry in ${resetSeconds} s`))
   })
 }
 

@@ -18,13 +18,16 @@ async function shutdownPlugin(app: FastifyInstance): Promise<void> {
   app.addHook('preClose', async () => {
     closing = true
   })
-  app.addHook('onRequest', async (_request, reply) => {
-    if (!closing) return
+  // Callback-style hooks, like every per-request hook of ours: an async hook costs each
+  // request a promise and a microtask turn.
+  app.addHook('onRequest', (_request, reply, done) => {
+    if (!closing) return done()
     reply.header('retry-after', '1')
-    throw new ProblemError('unavailable', 'the service is shutting down')
+    done(new ProblemError('unavailable', 'the service is shutting down'))
   })
-  app.addHook('onSend', async (_request, reply) => {
+  app.addHook('onSend', (_request, reply, payload, done) => {
     if (closing) reply.header('connection', 'close')
+    done(null, payload)
   })
 }
 

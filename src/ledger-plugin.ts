@@ -5,7 +5,6 @@ import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
 import { Log } from '../chain/log.ts'
 import type { CheckpointKeys } from '../chain/checkpoint-keys.ts'
-import { openPgStorage } from '../chain/pg-store.ts'
 import { openLevelStorage } from '../chain/storage.ts'
 import { LedgerService } from './ledger-service.ts'
 
@@ -32,7 +31,10 @@ export interface LedgerPluginOptions {
 const REFRESH_MS = 200
 
 async function ledgerPlugin(app: FastifyInstance, opts: LedgerPluginOptions): Promise<void> {
-  const storage = opts.databaseUrl ? await openPgStorage(opts.databaseUrl) : await openLevelStorage(opts.storePath)
+  // The PostgreSQL driver (~15 MB of a process's memory with pg) loads only when configured.
+  const storage = opts.databaseUrl
+    ? await (await import('../chain/pg-store.ts')).openPgStorage(opts.databaseUrl)
+    : await openLevelStorage(opts.storePath)
   let log: Log
   try {
     log = await Log.open({ storage, origin: opts.origin, signer: opts.keys.signer, retiredKeys: opts.keys.retired })

@@ -2,13 +2,17 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { ProblemError } from '../../plugins/problems.ts'
 import { buildBundle } from '../evidence-bundle.ts'
 import { witnessedMember } from '../witnessed-member.ts'
-import { certificateFields, renderCertificatePdf, verifyForCertificate } from '../certificate/index.ts'
 import type { Config } from '../config.ts'
 import { EntryParams, SubmitterQuery } from '../schemas/params.ts'
 import { EvidenceBundleSchema, problemResponses, textResponse } from '../schemas/responses.ts'
 import { EVIDENCE_ROLES, addressedOwner } from './roles.ts'
 
 const fileSafe = (id: string): string => id.replace(/[^A-Za-z0-9._-]/g, '_')
+
+// The PDF stack (pdf-lib, fontkit, HarfBuzz, qrcode) was ~70 MB of every serving process's
+// memory from the start: it is loaded by the first certificate request instead.
+let certificateModule: Promise<typeof import('../certificate/index.ts')> | undefined
+const certificate = () => (certificateModule ??= import('../certificate/index.ts'))
 
 const evidenceRoutes: FastifyPluginAsyncTypebox<{ certificate: Config['certificate'] }> = async (app, opts) => {
   app.get('/v1/evidence/:kind/:id', {
@@ -50,6 +54,7 @@ const evidenceRoutes: FastifyPluginAsyncTypebox<{ certificate: Config['certifica
     if (!bundle) throw notFound()
     // The service verifies its own bundle before certifying it: certificateFields refuses
     // (CertificateRefusedError, a 500) rather than print a failed or partial verification.
+    const { certificateFields, renderCertificatePdf, verifyForCertificate } = await certificate()
     const verification = verifyForCertificate(bundle, app.checkpointKeys.signer.vkey)
     const fields = certificateFields({
       bundle, verification,

@@ -3,6 +3,8 @@ import type { BlockHeader } from '../../chain/block.ts'
 import type { Statement } from '../../chain/statement.ts'
 
 export type { BlockHeader, Statement }
+// The service's own type of the subject-authorizations answer (type-only: nothing of src/ is bundled).
+export type { AuthorizationWindow } from '../../src/ledger-service.ts'
 
 export interface EntrySummary { index: number; leafHash: string; height: number; statement: Statement }
 export interface BlockSummary { height: number; hash: string; header: BlockHeader }
@@ -48,14 +50,3 @@ export interface SearchResult {
   subject?: string
 }
 
-export interface AuthorizationWindow {
-  index: number
-  leafHash: string
-  id: string
-  submitter: string
-  authorizedAt: string
-  terms: { validFrom: string; validUntil: string; dataCategories: string[] } | null
-  revocation: { index: number; leafHash: string; time: string } | null
-  status: string
-  reason: string
-}

@@ -1,0 +1,133 @@
+// BENCH_HUGE=<entries> (issue 18: 10,000,000): the log at a size where nothing fits in a
+// cache. Built once under BENCH_HUGE_DIR (default <tmpdir>/el-bench-huge, a data directory:
+// ledger/ and keys/) and reused; a smaller log found there is extended, so an interrupted
+// build resumes. Prints reopen and proof times, one audit pass, and the RSS of a serving
+// process after BENCH_HUGE_SECONDS (default 60) of mixed load. Not a test.
+// Run: BENCH_HUGE=10000000 node --import tsx bench/run.ts huge
+import { execFile, spawn } from 'node:child_process'
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createInterface } from 'node:readline'
+import { promisify } from 'node:util'
+import { auditLog } from '../chain/audit.ts'
+import { useNodeCrypto } from '../chain/node-crypto.ts'
+import { openLevelStorage } from '../chain/storage.ts'
+import { storePath } from '../src/config.ts'
+import { keysDir } from '../src/keys.ts'
+import { printProofTimes, proofsAndReopen } from './core.ts'
+import { benchRequest, fmt, openBenchLog, ORIGIN, signer } from './fixture.ts'
+
+const run = promisify(execFile)
+const LOAD = new URL('./load.ts', import.meta.url).pathname
+const SERVE = new URL('./huge-serve.ts', import.meta.url).pathname
+const GROUP = 20_000
+
+/** Creates or extends the log to `size` entries; the data directory's key is the bench key. */
+async function ensureHugeLog(dataDir: string, size: number): Promise<void> {
+  mkdirSync(keysDir(dataDir), { recursive: true, mode: 0o700 })
+  chmodSync(keysDir(dataDir), 0o700)
+  writeFileSync(join(keysDir(dataDir), 'checkpoint.skey'), signer().skey + '\n', { mode: 0o600 })
+  const log = await openBenchLog(storePath(dataDir))
+  const from = log.size
+  if (from >= size) {
+    console.log(`  reusing the ${fmt(from)}-entry log in ${dataDir}`)
+    await log.close()
+    return
+  }
+  console.log(`  building ${fmt(size)} entries in ${dataDir} (from ${fmt(from)}; stop any time, the next run resumes)`)
+  const started = performance.now()
+  let lastPrint = started
+  for (let i = from; i < size; i += GROUP) {
+    await log.append(Array.from({ length: Math.min(GROUP, size - i) }, (_, k) => benchRequest(i + k, false)))
+    if (performance.now() - lastPrint > 30_000) {
+      lastPrint = performance.now()
+      const done = i + GROUP - from
+      console.log(`    ${fmt(i + GROUP)} entries, ${fmt(done / ((lastPrint - started) / 1000))} entries/s`)
+    }
+  }
+  console.log(`  built in ${((performance.now() - started) / 1000).toFixed(0)} s`)
+  await log.close()
+}
+
+interface Served {
+  port: number
+  token: string
+  pid: number
+}
+
+/**
+ * RSS from /proc, split: LevelDB reads its table files through mmap, and the pages a
+ * random read touches count as the process's file-backed RSS (page cache the kernel
+ * reclaims under pressure), while anonymous RSS is the process's own memory.
+ */
+function rssKb(pid: number): { rss: number; peak: number; anon: number; file: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+  const kb = (name: string) => Number(/(\d+) kB/.exec(status.split('\n').find((l) => l.startsWith(name)) ?? '')?.[1] ?? NaN)
+  return { rss: kb('VmRSS:'), peak: kb('VmHWM:'), anon: kb('RssAnon:'), file: kb('RssFile:') }
+}
+
+async function servedLoad(dataDir: string, size: number): Promise<void> {
+  const seconds = Number(process.env.BENCH_HUGE_SECONDS ?? 60)
+  const child = spawn(process.execPath, ['--import', 'tsx', SERVE, dataDir], { stdio: ['ignore', 'pipe', 'inherit'] })
+  try {
+    const first = await createInterface({ input: child.stdout })[Symbol.asyncIterator]().next()
+    const served = JSON.parse(String(first.value)) as Served
+    const atStart = rssKb(child.pid!)
+    const spec = join(mkdtempSync(join(tmpdir(), 'el-load-')), 'spec.json')
+    const record = JSON.stringify({ kind: 'evidence', record: { evidenceId: 'EV-HUGE-[<id>]', subject: '91350100M000100Y43', title: '贷款合同', documents: [{ name: 'c.pdf', sha256: 'ab'.repeat(32), size: 1 }] } })
+    writeFileSync(spec, JSON.stringify({
+      url: `http://127.0.0.1:${served.port}`, connections: 20, seconds, below: size,
+      headers: { authorization: `Bearer ${served.token}` },
+      requests: [
+        { method: 'POST', path: '/v1/records', body: record },
+        { method: 'GET', path: '/v1/proofs/inclusion?index=[<rnd>]' },
+        { method: 'GET', path: '/v1/proofs/consistency?from=[<rnd>]' },
+        { method: 'GET', path: '/v1/entries/[<rnd>]' },
+      ],
+    }))
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', LOAD, spec], { maxBuffer: 1 << 24 })
+    const l = JSON.parse(stdout.trim().split('\n').at(-1)!) as { rps: number; p99: number; total: number; errors: number; non2xx: number }
+    const after = rssKb(child.pid!)
+    console.log(`  serving, ${seconds} s of mixed load (POST /v1/records, inclusion, consistency, entry reads; 20 connections): ${fmt(l.rps)} req/s, p99 ${l.p99} ms, ${fmt(l.total)} requests, ${l.errors} errors, ${l.non2xx} non-2xx`)
+    const mb = (kb: number) => fmt(kb / 1024)
+    console.log(`  serving process RSS: ${mb(atStart.rss)} MB after start (anonymous ${mb(atStart.anon)}, file-backed ${mb(atStart.file)}), ${mb(after.rss)} MB after the load (anonymous ${mb(after.anon)}, file-backed ${mb(after.file)}), peak ${mb(after.peak)} MB`)
+    console.log(`    target ≤ 200 MB: ${after.rss <= 200 * 1024 ? 'met' : 'NOT met'} for all of RSS; ${after.anon <= 200 * 1024 ? 'met' : 'NOT met'} for anonymous RSS (the file-backed part is LevelDB's mmap'd tables, page cache the kernel can reclaim)`)
+  } finally {
+    child.kill('SIGTERM')
+    await new Promise((resolve) => child.once('exit', resolve))
+  }
+}
+
+export async function runHugeBench(): Promise<void> {
+  const size = Number(process.env.BENCH_HUGE ?? 0)
+  if (!(size > 0)) {
+    console.log('\n== huge: skipped (set BENCH_HUGE=<entries>, e.g. 10000000; builds once, ~4 GB) ==')
+    return
+  }
+  const dataDir = process.env.BENCH_HUGE_DIR ?? join(tmpdir(), 'el-bench-huge')
+  console.log(`\n== huge: ${fmt(size)} entries ==`)
+  await ensureHugeLog(dataDir, size)
+  // BENCH_HUGE_PARTS=proofs,audit,serve (the default: all) picks what to measure.
+  const parts = new Set((process.env.BENCH_HUGE_PARTS ?? 'proofs,audit,serve').split(','))
+  const p = await proofsAndReopen(storePath(dataDir))
+  if (parts.has('proofs')) {
+    console.log(`at ${fmt(p.size)} entries:`)
+    printProofTimes(p)
+  }
+  if (parts.has('audit')) {
+    const storage = await openLevelStorage(storePath(dataDir))
+    const started = performance.now()
+    const report = await auditLog(storage, { vkeys: [signer().vkey], origin: ORIGIN })
+    const seconds = (performance.now() - started) / 1000
+    await storage.close()
+    if (!report.ok) throw new Error(`huge log does not audit: ${report.error}`)
+    console.log(`  audit: ${fmt(report.entries)} entries, ${fmt(report.blocks)} blocks in ${seconds.toFixed(0)} s: ${fmt(report.entries / seconds)} entries/s (target ≥ 200,000: ${report.entries / seconds >= 200_000 ? 'met' : 'NOT met'})`)
+  }
+  if (parts.has('serve')) await servedLoad(dataDir, p.size)
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  useNodeCrypto()
+  await runHugeBench()
+}
