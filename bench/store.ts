@@ -5,19 +5,18 @@
 // process and of the PostgreSQL server processes, with the projected ceiling
 // 1 / (database CPU per record). Not a test: nothing is asserted.
 // Run: node --import tsx bench/store.ts
-import { readdirSync, readFileSync } from 'node:fs'
 import { Log } from '../chain/log.ts'
 import { useNodeCrypto } from '../chain/node-crypto.ts'
 import { openPgStorage } from '../chain/pg-store.ts'
 import { openLevelStorage, type LedgerStorage } from '../chain/storage.ts'
 import { startPostgres } from '../test/helpers/postgres.ts'
 import { benchRequest, ORIGIN, signer, tempDir } from './fixture.ts'
+import { dbCpuUs } from './proc-cpu.ts'
 
 const SINGLES = Number(process.env.BENCH_STORE_SINGLES ?? 3000)
 const CALLERS = 50
 const BATCH = 1000
 const BATCHES = Number(process.env.BENCH_STORE_BATCHES ?? 10)
-const TICK_US = 1e6 / 100 // /proc CPU times are in USER_HZ ticks (100 on Linux)
 
 interface Row {
   store: string
@@ -28,26 +27,6 @@ interface Row {
   ledgerCpuUs: number
   dbCpuUs?: number
   commits?: number
-}
-
-/** user + system CPU (µs) of the PostgreSQL server processes: the postmaster and its children. */
-function dbCpuUs(dataDir: string): number {
-  let postmaster = -1
-  const stats = new Map<number, { ppid: number; cpu: number }>()
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue
-    try {
-      const stat = readFileSync(`/proc/${d}/stat`, 'utf8')
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-      stats.set(Number(d), { ppid: Number(f[1]), cpu: (Number(f[11]) + Number(f[12])) * TICK_US })
-      if (postmaster < 0 && readFileSync(`/proc/${d}/cmdline`, 'utf8').includes(dataDir)) postmaster = Number(d)
-    } catch {
-      // A process that exited while we looked.
-    }
-  }
-  let sum = 0
-  for (const [pid, s] of stats) if (pid === postmaster || s.ppid === postmaster) sum += s.cpu
-  return sum
 }
 
 function cpuUs(): number {

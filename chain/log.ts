@@ -16,7 +16,7 @@ import type { KindIdOwner } from './idempotency.ts'
 import { integrateBlock, type AppendOutcome, type AppendRequest, type LogTip } from './integrate.ts'
 import { NodeCache, PINNED_LEVEL } from './node-cache.ts'
 import type { LogBlock, LogEntry, LogReader } from './reader.ts'
-import { LedgerIntegrityError, recoverTip } from './recover.ts'
+import { LedgerIntegrityError, recoverTip, signedByOurKeys } from './recover.ts'
 import type { HashHit } from './search-hashes.ts'
 import { Sequencer, type BlockStats } from './sequencer.ts'
 import { parseStatement, type Kind, type Statement } from './statement.ts'
@@ -208,6 +208,11 @@ export class Log implements LogReader, NodeReader, CosignedArchive {
     const [bytes, checkpoint] = await Promise.all([this.#store.blockHeader(head.height), this.#store.checkpoint(head.height)])
     const parsed = bytes && parseBlockHeader(bytes)
     if (!parsed || !parsed.ok || checkpoint === undefined) throw new LedgerIntegrityError(`block ${head.height}, the stored head, is missing or unreadable`)
+    // Another instance over the same database signing with another key would make this
+    // one serve checkpoints its own /v1/keys cannot verify: refuse (readiness goes 503).
+    if (!signedByOurKeys(checkpoint, this.#recover)) {
+      throw new LedgerIntegrityError(`block ${head.height} was committed with a checkpoint this instance's key ${this.signer.vkey} (or a retired one) did not sign: every instance over one database must use the same signing key (LEDGER_SIGNING_KEY or DATA_DIR/keys/checkpoint.skey)`)
+    }
     const compact = await CompactRange.load(this, head.size)
     if (bytesToHex(compact.root()) !== parsed.header.root) throw new LedgerIntegrityError(`the stored tree of size ${head.size} does not end at block ${head.height}'s root`)
     // Appends of this instance may have moved past it meanwhile: the view only moves forward.

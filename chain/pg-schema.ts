@@ -1,7 +1,8 @@
 // The PostgreSQL store's schema (pg-store.ts), created and versioned by the service itself.
-// Tables mirror the LevelDB rows of docs/formats.md one for one: an entry row carries its
-// statement and the hashes of every perfect subtree it completed, so an append writes one
-// row for both and an audit reads one row per entry. Numbers are bigint, hashes and bytes
+// The data of docs/formats.md's LevelDB rows, with everything an entry has exactly one of
+// (statement, the hashes of every perfect subtree it completed, leaf, subject, kind+id,
+// payload) in one el_entry row since version 5: an append writes one row (plus its el_hash
+// search rows) and an audit reads one row per entry. Numbers are bigint, hashes and bytes
 // bytea. el_head has exactly one row, created with the schema: every block locks it
 // (SELECT … FOR UPDATE), which serializes the blocks of every instance over one database.
 import type { PoolClient } from 'pg'
@@ -50,6 +51,28 @@ const MIGRATIONS: readonly (string | ((client: PoolClient) => Promise<void>))[] 
   },
   // 3: the witnessing loop's cosigned checkpoints (LevelDB: the m cosigned:<slot> rows).
   `CREATE TABLE el_cosigned (slot text PRIMARY KEY, size bigint NOT NULL, value text NOT NULL);`,
+  // 4: payload sealing (pg-payload-keys.ts): one key per block in a table partitioned by key
+  // id, so destroying a key rewrites one small partition (VACUUM FULL) rather than the whole
+  // table; el_payload names each row's key so a read joins it in the same query. Only new
+  // rows are sealed: rows written before this step have no key id and are read as stored
+  // (step 2 read them as plain JSON for the same reason: no row is sealed before this step).
+  `CREATE TABLE el_payload_key (id bigint PRIMARY KEY, key bytea NOT NULL) PARTITION BY RANGE (id);
+   ALTER TABLE el_payload ADD COLUMN key_id bigint;`,
+  // 5: one row per entry: its leaf, subject, kind+id+owner with the fingerprint, and payload
+  // move into el_entry, so an append inserts one heap row (and four index entries) instead
+  // of five rows in five tables: about a third less database CPU per record (bench/store-http.ts).
+  `ALTER TABLE el_entry ADD COLUMN leaf bytea, ADD COLUMN subject text, ADD COLUMN kind text, ADD COLUMN id text,
+     ADD COLUMN owner text, ADD COLUMN fingerprint bytea, ADD COLUMN payload bytea, ADD COLUMN key_id bigint;
+   UPDATE el_entry e SET leaf = l.leaf FROM el_leaf l WHERE l.idx = e.idx;
+   UPDATE el_entry e SET subject = s.subject FROM el_subject s WHERE s.idx = e.idx;
+   UPDATE el_entry e SET kind = k.kind, id = k.id, owner = k.owner, fingerprint = k.fingerprint FROM el_kind_id k WHERE k.idx = e.idx;
+   UPDATE el_entry e SET payload = p.payload, key_id = p.key_id FROM el_payload p WHERE p.idx = e.idx;
+   ALTER TABLE el_entry ALTER COLUMN leaf SET NOT NULL, ALTER COLUMN subject SET NOT NULL, ALTER COLUMN kind SET NOT NULL,
+     ALTER COLUMN id SET NOT NULL, ALTER COLUMN owner SET NOT NULL, ALTER COLUMN fingerprint SET NOT NULL;
+   CREATE UNIQUE INDEX el_entry_leaf ON el_entry (leaf);
+   CREATE UNIQUE INDEX el_entry_kind_id ON el_entry (kind, id, owner);
+   CREATE INDEX el_entry_subject ON el_entry (subject, idx);
+   DROP TABLE el_leaf, el_subject, el_kind_id, el_payload;`,
 ]
 
 export const SCHEMA_VERSION = MIGRATIONS.length

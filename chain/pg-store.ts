@@ -1,12 +1,16 @@
-// The PostgreSQL LedgerStore driver: the same rows as the LevelDB layout (pg-schema.ts),
+// The PostgreSQL LedgerStore driver: the data of the LevelDB layout in tables (pg-schema.ts),
 // one block = one transaction, so several ledger instances can share one database. Every
 // block write locks the single head row (SELECT … FOR UPDATE) and refuses a block that does
 // not extend the head it finds: two instances can never write the same height, and an
 // instance whose tree is behind learns it under the lock (exclusive()) and catches up from
 // the stored rows before it sequences. Nothing is acknowledged before COMMIT returns.
+import { randomBytes } from 'node:crypto'
 import pg from 'pg'
 import type { Pool, PoolClient, QueryResultRow } from 'pg'
+import { parseBlockHeader } from './block.ts'
 import { ERASED_FINGERPRINT, type KindIdOwner, type KindIdRow } from './idempotency.ts'
+import { BlockSealer, openPayload } from './payload-cipher.ts'
+import { KEY_IDS_PER_BLOCK, createPartitionSql, partitionName, partitionOf } from './pg-payload-keys.ts'
 import { migrate } from './pg-schema.ts'
 import { storageOf, storeOf, type LedgerStorage } from './storage.ts'
 import { MissingNodeError, nodeRowOf, type BlockWrite, type CosignedSlot, type LedgerStore, type LogHead, type StoredEntry } from './store.ts'
@@ -47,16 +51,28 @@ export function redactUrl(url: string): string {
 
 type Db = Pool | PoolClient
 
+/** What a store and the transaction views it hands out share. */
+interface Shared {
+  /** Key partitions known to exist (pg-payload-keys.ts). */
+  partitions: Set<number>
+}
+
 export class PgStore implements LedgerStore {
   readonly location: string
   readonly #pool: Pool
   /** Set on the view exclusive() hands out: every query runs inside its transaction. */
   readonly #tx: PoolClient | null
+  readonly #shared: Shared
+  /** On a transaction view: key partitions whose keys it destroyed, to rewrite after COMMIT. */
+  readonly #shredded = new Set<number>()
+  /** On a transaction view: the head as of the lock, moved by each write in it. */
+  #lockedHead: LogHead | null = null
 
-  constructor(url: string, pool?: Pool, tx?: PoolClient) {
+  constructor(url: string, pool?: Pool, tx?: PoolClient, shared?: Shared) {
     this.location = redactUrl(url)
     this.#pool = pool ?? new pg.Pool({ connectionString: url, types, max: 8 })
     this.#tx = tx ?? null
+    this.#shared = shared ?? { partitions: new Set() }
     // An idle client whose server went away (restart, failover) is reported here; without
     // a listener that error would crash the process. The pool replaces the client.
     if (pool === undefined) this.#pool.on('error', () => undefined)
@@ -120,10 +136,19 @@ export class PgStore implements LedgerStore {
     const onError = () => { broken = true }
     client.on('error', onError)
     try {
-      await client.query('BEGIN')
-      const rows = (await client.query<HeadRow>('SELECT size, height, block_hash, root FROM el_head FOR UPDATE')).rows
-      const out = await fn(new PgStore(this.location, this.#pool, client), headOf(rows[0]))
+      // One round trip for both (the simple protocol takes several statements at once).
+      const [, locked] = (await client.query('BEGIN; SELECT size, height, block_hash, root FROM el_head FOR UPDATE')) as unknown as [unknown, { rows: HeadRow[] }]
+      const rows = locked.rows
+      const view = new PgStore(this.location, this.#pool, client, this.#shared)
+      view.#lockedHead = headOf(rows[0])
+      const out = await fn(view, view.#lockedHead)
       await client.query('COMMIT')
+      // Only now are the keys' rows gone for every reader; rewrite their partitions so
+      // the table files keep no copy of them (pg-payload-keys.ts). The erasure is
+      // acknowledged after this: it is rare, and its promise is this rewrite.
+      // A failed rewrite must not report the committed block as failed: the keys are gone
+      // for every reader already, and `VACUUM FULL el_payload_key` finishes it by hand.
+      for (const n of view.#shredded) await client.query(`VACUUM FULL ${partitionName(n)}`).catch(() => undefined)
       return out
     } catch (e) {
       await client.query('ROLLBACK').catch(() => {
@@ -149,95 +174,177 @@ export class PgStore implements LedgerStore {
 
   /** Inside a transaction that holds the head row. */
   async #insert(client: PoolClient, blocks: readonly BlockWrite[], opts: { sync?: boolean }): Promise<void> {
-    const head = headOf((await client.query<HeadRow>('SELECT size, height, block_hash, root FROM el_head FOR UPDATE')).rows[0])
     const first = blocks[0]
     const startSize = first.entries[0]?.index ?? first.head.size
+    const head = this.#lockedHead
     if (first.height !== (head?.height ?? -1) + 1 || startSize !== (head?.size ?? 0)) {
       // Another writer moved the head: writing this block would fork the log.
       throw new Error(`block ${first.height} at size ${startSize} does not extend the stored head (block ${head?.height ?? -1}, size ${head?.size ?? 0})`)
     }
     // A restore writes unsynced and syncs once at the end (sync()).
     if (opts.sync === false) await client.query('SET LOCAL synchronous_commit TO off')
-    const e = { idx: [] as number[], height: [] as number[], nodes: [] as Buffer[], statement: [] as Buffer[] }
-    const k = { kind: [] as string[], id: [] as string[], owner: [] as string[], idx: [] as number[], fp: [] as Buffer[] }
-    const s = { subject: [] as string[], idx: [] as number[] }
-    const l = { leaf: [] as Buffer[], idx: [] as number[] }
+    // The bytes of every entry travel as one binary parameter (a bytea[] would go as hex
+    // text, twice the size, encoded here and parsed there); each column is a list of
+    // (1-based start, length) into it, length −1 for NULL.
+    const bytes = new BytesParam()
+    const e = {
+      idx: [] as number[], height: [] as number[], nodes: bytes.column(), statement: bytes.column(), leaf: bytes.column(), subject: [] as string[],
+      kind: [] as string[], id: [] as string[], owner: [] as string[], fp: bytes.column(), payload: bytes.column(), keyId: [] as (number | null)[],
+    }
     const r = { target: [] as number[], source: [] as number[] }
-    const p = { idx: [] as number[], payload: [] as Buffer[] }
-    const h = { hash: [] as Buffer[], idx: [] as number[], what: [] as HashMatch[] }
+    const newKeys = { id: [] as number[], key: [] as Buffer[] }
+    // The search index (search-hashes.ts): each entry's commitment and its record's documents.
+    const h = { hash: bytes.column(), idx: [] as number[], what: [] as HashMatch[] }
     const bl = { height: [] as number[], header: [] as Buffer[], note: [] as string[] }
-    const erased = { idx: [] as number[], kind: [] as string[], id: [] as string[], owner: [] as string[] }
+    const erased = { idx: [] as number[] }
+    const erasedSet = new Set<number>()
+    for (const b of blocks) for (const x of b.erasePayloads) erasedSet.add(x.index)
+    const reseal = erasedSet.size > 0 ? await this.#planShredding(client, erasedSet, blocks[blocks.length - 1].height) : null
+    const erasedFingerprint = buf(ERASED_FINGERPRINT)
     for (const b of blocks) {
       const rows = entryNodeRows(b)
+      // One fresh key per block for its payloads (an entry erased in the same write, as a
+      // restore can do, never stores one).
+      const plains = b.entries.filter((x) => x.payload && !erasedSet.has(x.index))
+      const sealedOf = new Map<number, Buffer>()
+      const keyId = b.height * KEY_IDS_PER_BLOCK
+      if (plains.length > 0) {
+        const key = randomBytes(32)
+        newKeys.id.push(keyId)
+        newKeys.key.push(key)
+        const sealed = new BlockSealer(keyId, key).sealAll(plains.map((x) => x.payload!))
+        plains.forEach((x, j) => sealedOf.set(x.index, buf(sealed[j])))
+      }
       b.entries.forEach((x, j) => {
         e.idx.push(x.index)
         e.height.push(b.height)
         e.nodes.push(rows[j])
-        e.statement.push(buf(x.statement))
-        k.kind.push(x.kind)
-        k.id.push(x.id)
-        k.owner.push(x.owner)
-        k.idx.push(x.index)
-        k.fp.push(buf(x.fingerprint))
-        s.subject.push(x.subject)
-        s.idx.push(x.index)
-        l.leaf.push(buf(x.leafHash))
-        l.idx.push(x.index)
+        e.statement.push(x.statement)
+        e.leaf.push(x.leafHash)
+        e.subject.push(x.subject)
+        e.kind.push(x.kind)
+        e.id.push(x.id)
+        e.owner.push(x.owner)
+        // Erased in this same write: its row is born erased (the UPDATE below only sees stored rows).
+        e.fp.push(erasedSet.has(x.index) ? erasedFingerprint : x.fingerprint)
+        const sealed = sealedOf.get(x.index)
+        e.payload.push(sealed ?? null)
+        e.keyId.push(sealed ? keyId : null)
         for (const t of x.refIndexes) {
           r.target.push(t)
           r.source.push(x.index)
         }
-        h.hash.push(buf(commitmentBytes(x.commitment)))
+        h.hash.push(commitmentBytes(x.commitment))
         h.idx.push(x.index)
         h.what.push('commitment')
-        for (const d of x.documents ?? []) {
-          h.hash.push(Buffer.from(d, 'hex'))
-          h.idx.push(x.index)
-          h.what.push('document')
-        }
-        if (x.payload) {
-          p.idx.push(x.index)
-          p.payload.push(buf(x.payload))
+        // An entry erased in this same write is never findable by its documents.
+        if (!erasedSet.has(x.index)) {
+          for (const d of x.documents ?? []) {
+            h.hash.push(Buffer.from(d, 'hex'))
+            h.idx.push(x.index)
+            h.what.push('document')
+          }
         }
       })
       for (const x of b.erasePayloads) {
         erased.idx.push(x.index)
-        erased.kind.push(x.kind)
-        erased.id.push(x.id)
-        erased.owner.push(x.owner)
       }
       bl.height.push(b.height)
       bl.header.push(buf(b.header))
       bl.note.push(b.checkpoint)
     }
-    // One INSERT … unnest per table: the rows of a block travel as arrays in one statement
-    // each, so a 1,000-entry block is ~9 round trips, not ~5,000.
     const q = (sql: string, params: unknown[]) => client.query(sql, params)
-    await q('INSERT INTO el_entry (idx, height, nodes, statement) SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bytea[], $4::bytea[])', [e.idx, e.height, e.nodes, e.statement])
-    // A kind+id already stored is a primary-key violation that rolls the block back: the
-    // last line of defence against two entries for one record.
-    await q('INSERT INTO el_kind_id (kind, id, owner, idx, fingerprint) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bytea[])', [k.kind, k.id, k.owner, k.idx, k.fp])
-    await q('INSERT INTO el_subject (subject, idx) SELECT * FROM unnest($1::text[], $2::bigint[])', [s.subject, s.idx])
-    await q('INSERT INTO el_leaf (leaf, idx) SELECT * FROM unnest($1::bytea[], $2::bigint[])', [l.leaf, l.idx])
-    if (r.target.length > 0) await q('INSERT INTO el_ref (target, source) SELECT * FROM unnest($1::bigint[], $2::bigint[])', [r.target, r.source])
-    await q('INSERT INTO el_hash (hash, idx, what) SELECT * FROM unnest($1::bytea[], $2::bigint[], $3::text[]) ON CONFLICT DO NOTHING', [h.hash, h.idx, h.what])
-    if (p.idx.length > 0) await q('INSERT INTO el_payload (idx, payload) SELECT * FROM unnest($1::bigint[], $2::bytea[])', [p.idx, p.payload])
+    // Erasure (rare) touches rows already stored, in statements of its own before the block's.
+    if (reseal) {
+      newKeys.id.push(...reseal.keys.id)
+      newKeys.key.push(...reseal.keys.key)
+      if (reseal.rows.idx.length > 0) {
+        await q('UPDATE el_entry p SET payload = u.payload, key_id = u.key_id FROM unnest($1::bigint[], $2::bytea[], $3::bigint[]) AS u(idx, payload, key_id) WHERE p.idx = u.idx', [reseal.rows.idx, reseal.rows.payload, reseal.rows.keyId])
+      }
+      if (reseal.doomed.length > 0) {
+        await q('DELETE FROM el_payload_key WHERE id = ANY($1::bigint[])', [reseal.doomed])
+        for (const id of reseal.doomed) this.#shredded.add(partitionOf(id))
+      }
+    }
     if (erased.idx.length > 0) {
-      await q('DELETE FROM el_payload WHERE idx = ANY($1::bigint[])', [erased.idx])
+      // The kind+id an erasure names is its entry's own: the payload and the fingerprint go from that one row.
+      await q('UPDATE el_entry SET payload = NULL, key_id = NULL, fingerprint = $2 WHERE idx = ANY($1::bigint[])', [erased.idx, erasedFingerprint])
       // A search must not find a document of an erased record.
       await q(`DELETE FROM el_hash WHERE idx = ANY($1::bigint[]) AND what = 'document'`, [erased.idx])
-      await q('UPDATE el_kind_id k SET fingerprint = $4 FROM unnest($1::text[], $2::text[], $3::text[]) AS e(kind, id, owner) WHERE k.kind = e.kind AND k.id = e.id AND k.owner = e.owner', [erased.kind, erased.id, erased.owner, buf(ERASED_FINGERPRINT)])
     }
-    await q('INSERT INTO el_block (height, header) SELECT * FROM unnest($1::bigint[], $2::bytea[])', [bl.height, bl.header])
-    await q('INSERT INTO el_checkpoint (height, note) SELECT * FROM unnest($1::bigint[], $2::text[])', [bl.height, bl.note])
+    for (const n of new Set(newKeys.id.map(partitionOf))) {
+      if (this.#shared.partitions.has(n)) continue
+      await q(createPartitionSql(n), [])
+      this.#shared.partitions.add(n)
+    }
     const last = blocks[blocks.length - 1].head
-    await q('UPDATE el_head SET size = $1, height = $2, block_hash = $3, root = $4', [last.size, last.height, last.blockHash, last.root])
+    // Every row of the blocks in one statement, prepared once per connection: a block is one
+    // round trip and no parse or plan, whatever its size (a 1,000-entry block used to be
+    // ~12 statements; a small one spent more database CPU on them than on its rows). A
+    // kind+id already stored is a unique-index violation that rolls the block back: the last
+    // line of defence against two entries for one record. The head moves only if it is
+    // still the one this block extends, or nothing is written.
+    const moved = await client.query({
+      name: 'el_write_blocks',
+      text: WRITE_BLOCKS,
+      values: [
+        e.idx, e.height, ...e.nodes.lists(), ...e.statement.lists(), ...e.leaf.lists(), e.subject, e.kind, e.id, e.owner, ...e.fp.lists(), ...e.payload.lists(), e.keyId,
+        r.target, r.source, newKeys.id, newKeys.key, bl.height, bl.header, bl.note,
+        last.size, last.height, last.blockHash, last.root, first.height - 1, startSize, bytes.join(),
+        ...h.hash.lists(), h.idx, h.what,
+      ],
+    })
+    // Unreachable while the head row is locked; kept so that no path can move it blindly.
+    if (moved.rowCount !== 1) throw new Error(`block ${first.height}: the stored head changed under the block lock`)
+    this.#lockedHead = last
+  }
+
+  /**
+   * What erasing payloads takes (as LevelStore's): an erased row's key also seals the rest
+   * of its block's payloads, so those are opened and sealed again under a fresh key, and
+   * the old key is deleted in the same transaction. Key ids of the fresh keys follow the
+   * erasing block's own (pg-payload-keys.ts).
+   */
+  async #planShredding(client: PoolClient, erased: ReadonlySet<number>, height: number): Promise<{
+    keys: { id: number[]; key: Buffer[] }
+    rows: { idx: number[]; payload: Buffer[]; keyId: number[] }
+    doomed: number[]
+  }> {
+    const plan = { keys: { id: [] as number[], key: [] as Buffer[] }, rows: { idx: [] as number[], payload: [] as Buffer[], keyId: [] as number[] }, doomed: [] as number[] }
+    const found = (await client.query<{ idx: number; key_id: number | null; key: Buffer | null; height: number; header: Buffer }>(
+      `SELECT p.idx, p.key_id, k.key, p.height, b.header FROM el_entry p JOIN el_block b ON b.height = p.height
+       LEFT JOIN el_payload_key k ON k.id = p.key_id WHERE p.idx = ANY($1::bigint[]) AND p.payload IS NOT NULL`, [[...erased]])).rows
+    const doomed = new Map<number, (typeof found)[number]>()
+    for (const f of found) if (f.key_id !== null && !doomed.has(f.key_id)) doomed.set(f.key_id, f)
+    let next = height * KEY_IDS_PER_BLOCK + 1
+    for (const [keyId, f] of doomed) {
+      plan.doomed.push(keyId)
+      if (f.key === null) continue // already destroyed: nothing of it is left to re-seal
+      const parsed = parseBlockHeader(f.header)
+      if (!parsed.ok) throw new Error(`cannot erase entry ${f.idx}: its block header is damaged, so the payloads sharing its key cannot be re-sealed`)
+      const { first, count } = parsed.header
+      const siblings = (await client.query<{ idx: number; payload: Buffer }>(
+        'SELECT idx, payload FROM el_entry WHERE key_id = $1 AND idx >= $2 AND idx < $3 AND NOT (idx = ANY($4::bigint[])) ORDER BY idx',
+        [keyId, first, first + count, [...erased]])).rows
+      if (siblings.length === 0) continue
+      if (next % KEY_IDS_PER_BLOCK === 0) throw new Error(`one block cannot re-seal payloads of more than ${KEY_IDS_PER_BLOCK - 1} blocks`)
+      const fresh = { id: next++, key: randomBytes(32) }
+      const sealed = new BlockSealer(fresh.id, fresh.key).sealAll(siblings.map((x) => openPayload(x.payload, f.key!)))
+      plan.keys.id.push(fresh.id)
+      plan.keys.key.push(fresh.key)
+      siblings.forEach((x, j) => {
+        plan.rows.idx.push(x.idx)
+        plan.rows.payload.push(buf(sealed[j]))
+        plan.rows.keyId.push(fresh.id)
+      })
+    }
+    return plan
   }
 
   /** Deletes every row of the log, under the block lock (clearPgLog). */
   async clear(): Promise<void> {
     await this.exclusive(async (tx) => {
-      await (tx as PgStore).#q('TRUNCATE el_entry, el_block, el_checkpoint, el_kind_id, el_subject, el_leaf, el_ref, el_payload, el_hash, el_cosigned')
+      await (tx as PgStore).#q('TRUNCATE el_entry, el_block, el_checkpoint, el_ref, el_payload_key, el_hash, el_cosigned')
       await (tx as PgStore).#q(`UPDATE el_head SET size = 0, height = -1, block_hash = '', root = ''`)
     })
   }
@@ -296,7 +403,7 @@ export class PgStore implements LedgerStore {
   async byKindIds(list: readonly { kind: string; id: string; owner: string }[]): Promise<(KindIdRow | undefined)[]> {
     if (list.length === 0) return []
     const rows = await this.#q<{ kind: string; id: string; owner: string; idx: number; fingerprint: Buffer }>(
-      'SELECT k.kind, k.id, k.owner, k.idx, k.fingerprint FROM el_kind_id k JOIN unnest($1::text[], $2::text[], $3::text[]) AS q(kind, id, owner) ON k.kind = q.kind AND k.id = q.id AND k.owner = q.owner',
+      'SELECT k.kind, k.id, k.owner, k.idx, k.fingerprint FROM el_entry k JOIN unnest($1::text[], $2::text[], $3::text[]) AS q(kind, id, owner) ON k.kind = q.kind AND k.id = q.id AND k.owner = q.owner',
       [list.map((x) => x.kind), list.map((x) => x.id), list.map((x) => x.owner)],
     )
     const byKey = new Map(rows.map((r) => [`${r.kind}\u0000${r.id}\u0000${r.owner}`, { index: r.idx, fingerprint: new Uint8Array(r.fingerprint) }]))
@@ -304,7 +411,7 @@ export class PgStore implements LedgerStore {
   }
 
   async ownersOfKindId(kind: string, id: string): Promise<KindIdOwner[]> {
-    const rows = await this.#q<{ owner: string; idx: number }>('SELECT owner, idx FROM el_kind_id WHERE kind = $1 AND id = $2 ORDER BY owner', [kind, id])
+    const rows = await this.#q<{ owner: string; idx: number }>('SELECT owner, idx FROM el_entry WHERE kind = $1 AND id = $2 ORDER BY owner', [kind, id])
     return rows.map((r) => ({ owner: r.owner, index: r.idx }))
   }
 
@@ -314,7 +421,7 @@ export class PgStore implements LedgerStore {
   }
 
   async byLeafHash(leafHash: Uint8Array): Promise<number | undefined> {
-    const [row] = await this.#q<{ idx: number }>('SELECT idx FROM el_leaf WHERE leaf = $1', [buf(leafHash)])
+    const [row] = await this.#q<{ idx: number }>('SELECT idx FROM el_entry WHERE leaf = $1', [buf(leafHash)])
     return row?.idx
   }
 
@@ -325,7 +432,7 @@ export class PgStore implements LedgerStore {
 
   async subjectIndexes(subject: string, opts: { after?: number; limit: number }): Promise<number[]> {
     const rows = await this.#q<{ idx: number }>(
-      'SELECT idx FROM el_subject WHERE subject = $1 AND idx > $2 ORDER BY idx LIMIT $3',
+      'SELECT idx FROM el_entry WHERE subject = $1 AND idx > $2 ORDER BY idx LIMIT $3',
       [subject, opts.after ?? -1, opts.limit],
     )
     return rows.map((r) => r.idx)
@@ -336,15 +443,21 @@ export class PgStore implements LedgerStore {
   }
 
   async payload(index: number): Promise<Uint8Array | undefined> {
-    const [row] = await this.#q<{ payload: Buffer }>('SELECT payload FROM el_payload WHERE idx = $1', [index])
-    return row?.payload
+    const [row] = await this.payloads([index])
+    return row
   }
 
   async payloads(indexes: readonly number[]): Promise<(Uint8Array | undefined)[]> {
     if (indexes.length === 0) return []
-    const rows = await this.#q<{ idx: number; payload: Buffer }>('SELECT idx, payload FROM el_payload WHERE idx = ANY($1::bigint[])', [[...indexes]])
-    const byIdx = new Map(rows.map((r) => [r.idx, r.payload]))
-    return indexes.map((i) => byIdx.get(i))
+    const rows = await this.#q<PayloadRow>(
+      'SELECT p.idx, p.payload, p.key_id, k.key FROM el_entry p LEFT JOIN el_payload_key k ON k.id = p.key_id WHERE p.idx = ANY($1::bigint[]) AND p.payload IS NOT NULL',
+      [[...indexes]],
+    )
+    const byIdx = new Map(rows.map((r) => [r.idx, r]))
+    return indexes.map((i) => {
+      const r = byIdx.get(i)
+      return r === undefined ? undefined : openedPayload(r)
+    })
   }
 
   /**
@@ -387,6 +500,64 @@ export class PgStore implements LedgerStore {
       for (const r of page) yield [r.height, r.note]
     }
   }
+}
+
+/** One statement for every row of a run of blocks (#insert); its sub-statements all run, in one snapshot. */
+const WRITE_BLOCKS = `WITH
+  e AS (INSERT INTO el_entry (idx, height, nodes, statement, leaf, subject, kind, id, owner, fingerprint, payload, key_id)
+    SELECT u.idx, u.height, substring($31::bytea FROM u.no FOR u.nl), substring($31::bytea FROM u.so FOR u.sl), substring($31::bytea FROM u.lo FOR u.ll),
+      u.subject, u.kind, u.id, u.owner, substring($31::bytea FROM u.fo FOR u.fl), CASE WHEN u.pl < 0 THEN NULL ELSE substring($31::bytea FROM u.po FOR u.pl) END, u.key_id
+    FROM unnest($1::bigint[], $2::bigint[], $3::int[], $4::int[], $5::int[], $6::int[], $7::int[], $8::int[], $9::text[], $10::text[], $11::text[], $12::text[],
+      $13::int[], $14::int[], $15::int[], $16::int[], $17::bigint[])
+      AS u(idx, height, no, nl, so, sl, lo, ll, subject, kind, id, owner, fo, fl, po, pl, key_id)),
+  r AS (INSERT INTO el_ref (target, source) SELECT * FROM unnest($18::bigint[], $19::bigint[])),
+  h AS (INSERT INTO el_hash (hash, idx, what) SELECT substring($31::bytea FROM u.ho FOR u.hl), u.idx, u.what
+    FROM unnest($32::int[], $33::int[], $34::bigint[], $35::text[]) AS u(ho, hl, idx, what) ON CONFLICT DO NOTHING),
+  pk AS (INSERT INTO el_payload_key (id, key) SELECT * FROM unnest($20::bigint[], $21::bytea[])),
+  b AS (INSERT INTO el_block (height, header) SELECT * FROM unnest($22::bigint[], $23::bytea[])),
+  c AS (INSERT INTO el_checkpoint (height, note) SELECT * FROM unnest($22::bigint[], $24::text[]))
+UPDATE el_head SET size = $25, height = $26, block_hash = $27, root = $28 WHERE height = $29 AND size = $30 RETURNING 1`
+
+/** Many byte strings as one binary query parameter, each column a list of (1-based start, length) into it. */
+class BytesParam {
+  readonly #parts: Uint8Array[] = []
+  #length = 0
+
+  column() {
+    const starts: number[] = []
+    const lengths: number[] = []
+    return {
+      push: (b: Uint8Array | null) => {
+        if (b === null) {
+          starts.push(1)
+          lengths.push(-1)
+          return
+        }
+        starts.push(this.#length + 1)
+        lengths.push(b.length)
+        this.#parts.push(b)
+        this.#length += b.length
+      },
+      lists: (): [number[], number[]] => [starts, lengths],
+    }
+  }
+
+  join(): Buffer {
+    return Buffer.concat(this.#parts, this.#length)
+  }
+}
+
+interface PayloadRow {
+  idx: number
+  payload: Buffer
+  key_id: number | null
+  key: Buffer | null
+}
+
+/** A row written before sealing has no key id and is read as stored; a row whose key is gone is erased. */
+function openedPayload(r: PayloadRow): Uint8Array | undefined {
+  if (r.key_id === null) return r.payload
+  return r.key === null ? undefined : openPayload(r.payload, r.key)
 }
 
 interface EntryRow {

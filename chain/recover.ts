@@ -15,6 +15,15 @@ export class LedgerIntegrityError extends Error {
   override name = 'LedgerIntegrityError'
 }
 
+/** The checkpoint as verified by this ledger's current or a retired key, or null if neither signed it. */
+export function signedByOurKeys(checkpoint: string, opts: { vkey: string; retiredKeys?: string[] }) {
+  for (const k of [opts.vkey, ...(opts.retiredKeys ?? [])]) {
+    const r = verifyCheckpoint(checkpoint, parseVkey(k))
+    if (r.ok) return r
+  }
+  return null
+}
+
 const HEADER_PROBLEMS = { json: 'is unreadable', canonical: 'is not canonical', shape: 'is not a block header' } as const
 
 export async function recoverTip(store: LedgerStore, opts: { origin: string; vkey: string; retiredKeys?: string[] }): Promise<LogTip> {
@@ -49,10 +58,9 @@ export async function recoverTip(store: LedgerStore, opts: { origin: string; vke
   }
   const root = bytesToHex(compact.root())
   if (root !== header.root) fail(`the stored tree has root ${root}, the last block says ${header.root}`)
-  const keys = [opts.vkey, ...(opts.retiredKeys ?? [])]
-  const signed = keys.map((k) => verifyCheckpoint(checkpoint, parseVkey(k))).find((r) => r.ok)
-  if (!signed || !signed.ok) {
-    return fail(`the last checkpoint is not signed by this ledger's key ${opts.vkey} or a retired one; wrong signing key for this data directory?`)
+  const signed = signedByOurKeys(checkpoint, opts)
+  if (!signed) {
+    return fail(`the last checkpoint is not signed by this ledger's key ${opts.vkey} or a retired one; wrong signing key for this data directory (or, over a shared database, another instance's key: every instance must sign with the same one)?`)
   }
   const problem = checkBlockCheckpoint(header, signed.checkpoint, opts.origin)
   if (problem === 'origin') fail(`the log's origin is "${signed.checkpoint.origin}", configured origin is "${opts.origin}"`)

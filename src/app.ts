@@ -38,7 +38,7 @@ export interface BuildOptions {
 
 export async function buildApp(config: Config, opts: BuildOptions = {}): Promise<FastifyInstance> {
   makeOwnerOnlyDir(config.dataDir)
-  const keys = loadCheckpointKeys(config.dataDir, config.origin, true)
+  const keys = loadCheckpointKeys(config.dataDir, config.origin, true, config.signingKey)
   const tokenKey = config.auth.jwksUrl ? undefined : await loadTokenKey(config.dataDir, true)
 
   const app = Fastify({

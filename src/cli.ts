@@ -55,7 +55,10 @@ program.command('keygen')
   .option('--rotate', 'retire the current key (it stays listed in /v1/keys) and start signing with a new one')
   .action((o: { rotate?: boolean }) => {
     const config = loadConfig()
-    const keys = o.rotate ? rotateCheckpointKey(config.dataDir, config.origin) : loadCheckpointKeys(config.dataDir, config.origin, true)
+    // A key from the environment lives in the operator's secret store: a new one is made
+    // there, and the old verifier key listed in DATA_DIR/keys/retired.vkeys by hand.
+    if (o.rotate && config.signingKey) throw new Error(`the signing key comes from ${config.signingKey.from}: rotate it in the secret store that holds it (docs/operations.md)`)
+    const keys = o.rotate ? rotateCheckpointKey(config.dataDir, config.origin) : loadCheckpointKeys(config.dataDir, config.origin, true, config.signingKey)
     process.stdout.write(keys.signer.vkey + '\n')
   })
 

@@ -1,5 +1,6 @@
 // Configuration from the environment (docs/formats.md). Every variable is optional: with none
 // set, the service runs in dev mode on ./data.
+import { readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 
 export interface Config {
@@ -8,6 +9,13 @@ export interface Config {
   dataDir: string
   /** PostgreSQL holds the log instead of DATA_DIR's LevelDB (DATA_DIR still holds the keys). */
   databaseUrl?: string
+  /**
+   * The checkpoint signing key (Go note skey) from LEDGER_SIGNING_KEY or the file
+   * LEDGER_SIGNING_KEY_FILE names, instead of DATA_DIR/keys/checkpoint.skey: how N
+   * instances under an orchestrator share one key without a shared disk. `from` names the
+   * variable for messages (the key itself is never echoed).
+   */
+  signingKey?: { skey: string; from: string }
   origin: string
   logLevel: string
   auth: {
@@ -72,6 +80,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: env.HOST || '127.0.0.1',
     dataDir: resolve(env.DATA_DIR || './data'),
     databaseUrl: databaseUrlVar(env.DATABASE_URL),
+    ...signingKeyVar(env),
     origin,
     logLevel: env.LOG_LEVEL || 'info',
     auth: {
@@ -153,6 +162,19 @@ function databaseUrlVar(raw: string | undefined): string | undefined {
   if (raw === undefined || raw === '') return undefined
   if (!/^postgres(ql)?:\/\//.test(raw)) throw new ConfigError('DATABASE_URL must be a postgres:// URL')
   return raw
+}
+
+function signingKeyVar(env: NodeJS.ProcessEnv): { signingKey?: { skey: string; from: string } } {
+  const inline = env.LEDGER_SIGNING_KEY || undefined
+  const file = env.LEDGER_SIGNING_KEY_FILE || undefined
+  if (inline !== undefined && file !== undefined) throw new ConfigError('set LEDGER_SIGNING_KEY or LEDGER_SIGNING_KEY_FILE, not both')
+  if (inline !== undefined) return { signingKey: { skey: inline.trim(), from: 'LEDGER_SIGNING_KEY' } }
+  if (file === undefined) return {}
+  try {
+    return { signingKey: { skey: readFileSync(file, 'utf8').trim(), from: `LEDGER_SIGNING_KEY_FILE (${file})` } }
+  } catch (e) {
+    throw new ConfigError(`LEDGER_SIGNING_KEY_FILE cannot be read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message} ${file}`)
+  }
 }
 
 /** "true" trusts every proxy (only behind one you run); otherwise a list of addresses/CIDRs. */

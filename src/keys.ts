@@ -32,10 +32,16 @@ function refuseShared(path: string, what: string): void {
   }
 }
 
-export function loadCheckpointKeys(dataDir: string, origin: string, create: boolean): CheckpointKeys {
+/**
+ * The checkpoint keys: the signing key from `given` (LEDGER_SIGNING_KEY, config.ts) or else
+ * DATA_DIR/keys/checkpoint.skey (made when `create` and missing); retired verifier keys
+ * from DATA_DIR/keys/retired.vkeys either way.
+ */
+export function loadCheckpointKeys(dataDir: string, origin: string, create: boolean, given?: { skey: string; from: string }): CheckpointKeys {
   const dir = keysDir(dataDir)
   const skeyPath = join(dir, 'checkpoint.skey')
   const retiredPath = join(dir, 'retired.vkeys')
+  if (given) return { signer: givenSigner(given, origin, skeyPath), retired: readRetired(retiredPath) }
   if (!existsSync(skeyPath)) {
     if (!create) throw new Error(`no checkpoint signing key at ${skeyPath}`)
     makeDirs(dir, 0o700)
@@ -43,11 +49,33 @@ export function loadCheckpointKeys(dataDir: string, origin: string, create: bool
   }
   refuseShared(skeyPath, 'checkpoint signing key')
   const signer = parseSkey(readFileSync(skeyPath, 'utf8'))
-  const retired = existsSync(retiredPath)
-    ? readFileSync(retiredPath, 'utf8').split('\n').map((l) => l.trim()).filter(Boolean)
-    : []
+  return { signer, retired: readRetired(retiredPath) }
+}
+
+function readRetired(path: string): string[] {
+  const retired = existsSync(path) ? readFileSync(path, 'utf8').split('\n').map((l) => l.trim()).filter(Boolean) : []
   for (const v of retired) parseVkey(v)
-  return { signer, retired }
+  return retired
+}
+
+/**
+ * A signing key handed in by the environment. Refused, in words that never echo the
+ * secret: one that does not parse, one named for another origin (its checkpoints would
+ * not verify under this ledger's name), and one that differs from a key file DATA_DIR
+ * still holds (two sources disagreeing is a mistake to stop at, not to guess through).
+ */
+function givenSigner(given: { skey: string; from: string }, origin: string, skeyPath: string) {
+  let signer
+  try {
+    signer = parseSkey(given.skey)
+  } catch (e) {
+    throw new ConfigError(`${given.from} is not a usable checkpoint signing key: ${(e as Error).message}`)
+  }
+  if (signer.name !== origin) throw new ConfigError(`${given.from} is a signing key for "${signer.name}", but LEDGER_ORIGIN is "${origin}"`)
+  if (existsSync(skeyPath) && parseSkey(readFileSync(skeyPath, 'utf8')).vkey !== signer.vkey) {
+    throw new ConfigError(`${given.from} and ${skeyPath} are different signing keys; keep one (the file's verifier key can go into retired.vkeys)`)
+  }
+  return signer
 }
 
 /** Retires the current checkpoint key and makes a new one; old receipts keep verifying. */

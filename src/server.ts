@@ -10,7 +10,7 @@ import { loadConfig, type Config } from './config.ts'
 import { describeStartupError } from './startup-errors.ts'
 
 export async function serve(config: Config = loadConfig()): Promise<FastifyInstance> {
-  const firstStart = !existsSync(join(keysDir(config.dataDir), 'checkpoint.skey'))
+  const firstStart = config.signingKey === undefined && !existsSync(join(keysDir(config.dataDir), 'checkpoint.skey'))
   const app = await buildApp(config, { logger: { level: config.logLevel } })
   await listenUntilSignalled(app, { port: config.port, host: config.host })
   if (process.env.LOG_FORMAT !== 'json') process.stdout.write(welcome(app, config, firstStart))

@@ -32,7 +32,7 @@ export async function openConfiguredStorage(config: Config, mustExist: boolean):
  */
 export function trustedVkeys(config: Config, keyArgs: string[] | undefined, ifNoKeys?: string): string[] {
   if (keyArgs?.length) return keyArgs.map(readVkey)
-  if (ifNoKeys !== undefined && !existsSync(join(keysDir(config.dataDir), 'checkpoint.skey'))) throw new Error(ifNoKeys)
-  const k = loadCheckpointKeys(config.dataDir, config.origin, false)
+  if (ifNoKeys !== undefined && config.signingKey === undefined && !existsSync(join(keysDir(config.dataDir), 'checkpoint.skey'))) throw new Error(ifNoKeys)
+  const k = loadCheckpointKeys(config.dataDir, config.origin, false, config.signingKey)
   return [k.signer.vkey, ...k.retired]
 }

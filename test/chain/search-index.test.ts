@@ -4,7 +4,6 @@
 import t, { type Test } from 'tap'
 import { cpSync } from 'node:fs'
 import { join } from 'node:path'
-import pg from 'pg'
 import { bytesToHex, utf8Decoder, utf8ToBytes } from '../../chain/encoding.ts'
 import { sha256 } from '../../chain/hash.ts'
 import { exportLines } from '../../chain/export.ts'
@@ -12,10 +11,11 @@ import { Log, type AppendRequest } from '../../chain/log.ts'
 import { openPgStorage } from '../../chain/pg-store.ts'
 import { restoreLines } from '../../chain/restore.ts'
 import { documentHashes } from '../../chain/search-hashes.ts'
-import { openLevelStorage, type LedgerStorage } from '../../chain/storage.ts'
+import { openLevelStorage, storeOf, type LedgerStorage } from '../../chain/storage.ts'
 import { keys, LevelStore, STORAGE_FORMAT } from '../../chain/store.ts'
 import { LedgerService } from '../../src/ledger-service.ts'
 import { ORIGIN, request, tempDir, testSigner } from '../helpers/fixtures.ts'
+import { foldToVersion1 } from '../helpers/pg-schema-fold.ts'
 import { startPostgres } from '../helpers/postgres.ts'
 
 const hex = (s: string) => bytesToHex(sha256(utf8ToBytes(s)))
@@ -156,13 +156,10 @@ if (!('skip' in pgServer)) {
     const log = await Log.open({ storage: await openPgStorage(url), origin: ORIGIN, signer: testSigner() })
     await log.append([withDocuments(0, [DOC_A]), request(1)])
     const c1 = (await log.statement(1))!.commitment.slice(7)
+    const [p0] = await storeOf(log.storage).payloads([0])
     await log.close()
-    const c = new pg.Client({ connectionString: url })
-    await c.connect()
-    // Back to schema 1: the steps after it (el_hash, el_cosigned) undone.
-    await c.query('DROP TABLE el_hash, el_cosigned')
-    await c.query('DELETE FROM el_migrations WHERE version >= 2')
-    await c.end()
+    // What schema version 1 wrote: no el_hash, payloads plain in el_payload (steps 2–5 run on open).
+    await foldToVersion1(url, new Map([[0, p0!]]))
     const reopened = await Log.open({ storage: await openPgStorage(url), origin: ORIGIN, signer: testSigner() })
     t.teardown(() => reopened.close())
     t.same(await reopened.entriesByHash(DOC_A, 20), [{ index: 0, matched: 'document' }])

@@ -2,7 +2,9 @@
 import type { Test } from 'tap'
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../../src/app.ts'
-import { loadConfig } from '../../src/config.ts'
+import { openPgStorage } from '../../chain/pg-store.ts'
+import { openLevelStorage, type LedgerStorage } from '../../chain/storage.ts'
+import { loadConfig, storePath } from '../../src/config.ts'
 import { loadTokenKey } from '../../src/keys.ts'
 import type { Role } from '../../plugins/auth.ts'
 import { mintToken } from '../../src/tokens.ts'
@@ -13,6 +15,8 @@ import tap from 'tap'
 export interface TestApp {
   app: FastifyInstance
   dataDir: string
+  /** The environment the app was built from (DATABASE_URL set when it runs on PostgreSQL): reopen with it. */
+  env: NodeJS.ProcessEnv
   token(roles: Role | Role[], sub?: string): Promise<string>
   auth(roles: Role | Role[], sub?: string): Promise<{ authorization: string }>
 }
@@ -31,9 +35,19 @@ async function testDatabase(): Promise<string> {
   return (await postgres).newDatabase()
 }
 
+/** The store a new test app gets: a fresh PostgreSQL database under LEDGER_TEST_STORE=postgres, else DATA_DIR's LevelDB. */
+export async function testStoreEnv(): Promise<{ DATABASE_URL?: string }> {
+  return process.env.LEDGER_TEST_STORE === 'postgres' ? { DATABASE_URL: await testDatabase() } : {}
+}
+
+/** Opens the storage an app built from `env` uses, whichever driver that is. */
+export async function openTestStorage(env: NodeJS.ProcessEnv, dataDir: string): Promise<LedgerStorage> {
+  return env.DATABASE_URL ? openPgStorage(env.DATABASE_URL) : openLevelStorage(storePath(dataDir))
+}
+
 export async function makeApp(t: Test, env: NodeJS.ProcessEnv = {}): Promise<TestApp> {
   const dataDir = env.DATA_DIR ?? tempDir(t, 'el-app-')
-  if (process.env.LEDGER_TEST_STORE === 'postgres' && env.DATABASE_URL === undefined) env = { ...env, DATABASE_URL: await testDatabase() }
+  if (env.DATABASE_URL === undefined) env = { ...env, ...(await testStoreEnv()) }
   const config = loadConfig({ LEDGER_ORIGIN: 'test.example/ledger', RATE_LIMIT_MAX: '1000000', RATE_LIMIT_REFUSED_MAX: '1000000', ...env, DATA_DIR: dataDir })
   const app = await buildApp(config)
   t.teardown(() => app.close())
@@ -42,7 +56,7 @@ export async function makeApp(t: Test, env: NodeJS.ProcessEnv = {}): Promise<Tes
     roles: Array.isArray(roles) ? roles : [roles], sub, ttlSeconds: 3600,
     issuer: config.auth.issuer, audience: config.auth.audience,
   })
-  return { app, dataDir, token, auth: async (roles, sub) => ({ authorization: `Bearer ${await token(roles, sub)}` }) }
+  return { app, dataDir, env: { ...env, DATA_DIR: dataDir }, token, auth: async (roles, sub) => ({ authorization: `Bearer ${await token(roles, sub)}` }) }
 }
 
 const HEX64 = 'ab'.repeat(32)

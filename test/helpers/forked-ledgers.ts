@@ -6,9 +6,7 @@ import { join } from 'node:path'
 import type { AddressInfo } from 'node:net'
 import { exportLines } from '../../chain/export.ts'
 import { restoreLines } from '../../chain/restore.ts'
-import { openLevelStorage } from '../../chain/storage.ts'
-import { storePath } from '../../src/config.ts'
-import { makeApp, sampleRecords, type TestApp } from './app.ts'
+import { makeApp, openTestStorage, sampleRecords, testStoreEnv, type TestApp } from './app.ts'
 import { tempDir } from './fixtures.ts'
 
 /** n evidence records numbered from `from`, in one batch. */
@@ -27,8 +25,10 @@ export async function forkOf(t: Test, a: TestApp): Promise<TestApp> {
   const dirB = tempDir(t)
   mkdirSync(dirB, { recursive: true })
   cpSync(join(a.dataDir, 'keys'), join(dirB, 'keys'), { recursive: true })
-  const storeB = await openLevelStorage(storePath(dirB))
+  // B lives on the same kind of store as A (a fresh database when the tests run on PostgreSQL).
+  const env = { ...(await testStoreEnv()), DATA_DIR: dirB }
+  const storeB = await openTestStorage(env, dirB)
   await restoreLines(exportLines(a.app.ledger.log.storage, a.app.ledger.log.origin), storeB, { vkeys: [a.app.ledger.log.signer.vkey] })
   await storeB.close()
-  return makeApp(t, { DATA_DIR: dirB })
+  return makeApp(t, env)
 }

@@ -37,7 +37,7 @@ t.test('security headers on API responses', async (t) => {
 })
 
 t.test('closing the app finishes an in-flight append, closes its connection, and the entry is durable', async (t) => {
-  const { app, auth, dataDir } = await makeApp(t)
+  const { app, auth, env } = await makeApp(t)
   const headers = await auth('submitter')
   await app.listen({ port: 0, host: '127.0.0.1' })
   const port = (app.server.address() as AddressInfo).port
@@ -71,7 +71,7 @@ t.test('closing the app finishes an in-flight append, closes its connection, and
   t.equal(res.status, 201, 'the in-flight request is answered')
   t.equal(res.connection, 'close', 'and its keep-alive connection is closed, so close() need not wait for the idle timeout')
   const receipt = JSON.parse(res.body) as Receipt
-  const reopened = await buildApp(loadConfig({ DATA_DIR: dataDir, LEDGER_ORIGIN: 'test.example/ledger' }))
+  const reopened = await buildApp(loadConfig({ ...env, LEDGER_ORIGIN: 'test.example/ledger' }))
   t.teardown(() => reopened.close())
   t.equal(reopened.ledger.log.size, 1)
   t.same((await reopened.ledger.log.receipt(0))?.entry, receipt.entry, 'the acknowledged entry survived the close')

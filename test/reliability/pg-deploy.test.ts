@@ -56,7 +56,7 @@ if ('skip' in server) {
     await c.connect()
     await c.query('INSERT INTO el_migrations (version) VALUES (99)')
     await c.end()
-    t.equal(SCHEMA_VERSION, 3, 'version 2 added el_hash, 3 el_cosigned')
+    t.equal(SCHEMA_VERSION, 5, 'version 2 added el_hash, 3 el_cosigned, 4 payload sealing, 5 one el_entry row per entry')
     await t.rejects(openPgStorage(url), new RegExp(`holds ledger schema version 99, this version reads up to ${SCHEMA_VERSION}: upgrade the service`))
   })
 
