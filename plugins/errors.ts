@@ -4,6 +4,7 @@ import type { Socket } from 'node:net'
 import fp from 'fastify-plugin'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { ErrorObject } from 'ajv'
+import { LedgerIntegrityError } from '../chain/log.ts'
 import { ProblemError, problemBody, type ProblemSlug } from './problems.ts'
 import { issuesFromAjv, validationProblem } from './validation-problems.ts'
 
@@ -18,11 +19,16 @@ const FASTIFY_CODES: Record<string, ProblemSlug> = {
   FST_ERR_ASYNC_CONSTRAINT: 'validation',
 }
 
+const INTEGRITY_DETAIL = 'this instance stopped writing: the stored log does not agree with it (the operator sees why in /readyz and the logs); try another instance'
+
 // Fastify's own message ("Unsupported Media Type: text/plain") only repeats the title.
 const MEDIA_TYPE_DETAIL = 'send the body as application/json'
 
 function classify(err: FastifyError): { slug: ProblemSlug; detail?: string; ext?: Record<string, unknown> } {
   if (err instanceof ProblemError) return { slug: err.slug, detail: err.message, ext: err.extensions }
+  // The store disagrees with this instance (another signing key, a lost block): nothing the
+  // client did, and nothing a retry here fixes; /readyz says the same to the balancer.
+  if (err instanceof LedgerIntegrityError) return { slug: 'unavailable', detail: INTEGRITY_DETAIL }
   if (err.validation) {
     const problem = validationProblem(issuesFromAjv(err.validation as ErrorObject[], err.validationContext))
     return { slug: 'validation', detail: problem.message, ext: problem.extensions }
@@ -71,6 +77,7 @@ async function errorsPlugin(app: FastifyInstance): Promise<void> {
   app.setErrorHandler((err: FastifyError, request, reply) => {
     const { slug, detail, ext } = classify(err)
     if (slug === 'internal') request.log.error({ err }, 'unhandled error')
+    else if (err instanceof LedgerIntegrityError) request.log.error({ err: err.message }, 'ledger integrity')
     else request.log.debug({ err: err.message, slug }, 'request rejected')
     return sendProblemReply(reply, request, slug, slug === 'internal' ? undefined : detail, ext)
   })

@@ -84,8 +84,10 @@ if ('skip' in server) {
     t.equal((await a.app.inject({ method: 'POST', url: '/v1/records', headers: await a.auth('submitter'), payload: { kind: 'evidence', record: sampleRecords(1).evidence } })).statusCode, 201)
     await t.rejects(b.app.ledger.log.refresh(), /every instance over one database must use the same signing key/, 'B refuses to adopt A\'s checkpoint')
     const res = await b.app.inject({ method: 'POST', url: '/v1/records', headers: await b.auth('submitter'), payload: { kind: 'evidence', record: sampleRecords(2).evidence } })
-    t.not(res.statusCode, 201, 'and does not append after it')
+    t.equal(res.statusCode, 503, 'and does not append after it: unavailable, not an internal error')
     t.match(res.headers['content-type'], /application\/problem\+json/)
+    t.match(res.json().detail, /stopped writing/)
+    t.notMatch(res.body, /LEDGER_SIGNING_KEY|vkey|\+[0-9a-f]{8}\+/, 'the client is not told about keys')
     // Its own refresh finds the same: readiness goes 503, so a balancer stops sending to it.
     let ready = 200
     for (let i = 0; i < 50 && ready !== 503; i++) {
