@@ -1,3 +1,4 @@
+import type { FastifyInstance } from 'fastify'
 // Realistic statements and a shared large log for the benches.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -81,4 +82,28 @@ export function ratio(value: number, baseline: number): string {
 
 export function fmt(n: number): string {
   return Math.round(n).toLocaleString('en-US')
+}
+
+/**
+ * Awaited notarizations from `callers` concurrent callers for `seconds`, through the app's
+ * ledger service (the witness and timestamp benches: what their background loops cost the
+ * append path). Ids carry `label`, so runs on one log never replay each other.
+ */
+export async function awaitedAppends(app: FastifyInstance, label: string, seconds: number, callers: number): Promise<{ rate: number; cpuUs: number }> {
+  let n = 0
+  let done = 0
+  const end = performance.now() + seconds * 1000
+  const caller = async () => {
+    while (performance.now() < end) {
+      const i = n++
+      await app.ledger.notarize({ kind: 'evidence', record: { evidenceId: `EV-${label}-${i}`, subject: uscc(i % 1000), title: '贷款合同及放款凭证', documents: [{ name: 'contract.pdf', sha256: 'ab'.repeat(32), size: 204_800 }] } }, 'bench')
+      done++
+    }
+  }
+  const started = performance.now()
+  const cpu = process.cpuUsage()
+  await Promise.all(Array.from({ length: callers }, caller))
+  const rate = done / ((performance.now() - started) / 1000)
+  const used = process.cpuUsage(cpu)
+  return { rate, cpuUs: (used.user + used.system) / done }
 }

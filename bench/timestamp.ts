@@ -14,7 +14,7 @@ import { checkpointImprint, parsePemCertificates, timestampRequest, tokenFromRes
 import { utf8ToBytes } from '../chain/encoding.ts'
 import { parseNote } from '../chain/note.ts'
 import { makeTsaKeys, opensslReply } from '../test/helpers/tsa.ts'
-import { fmt, ratio, tempDir, uscc } from './fixture.ts'
+import { awaitedAppends, fmt, ratio, tempDir } from './fixture.ts'
 import { printTable } from './core.ts'
 
 const SECONDS = Number(process.env.BENCH_TSA_SECONDS ?? 5)
@@ -45,22 +45,8 @@ async function verifyCpu(keyType: 'rsa' | 'ec', owner: ReturnType<typeof teardow
 async function appendsPerSecond(dataDir: string, label: string, tsa?: { url: string; certPath: string; interval: string }) {
   const app = await buildApp(loadConfig({ DATA_DIR: dataDir, LEDGER_ORIGIN: ORIGIN, RATE_LIMIT_MAX: String(Number.MAX_SAFE_INTEGER), ...(tsa ? { TSA_URL: tsa.url, TSA_CERT: tsa.certPath, TSA_INTERVAL: tsa.interval } : {}) }))
   await app.ready()
-  let n = 0
-  let done = 0
-  const end = performance.now() + SECONDS * 1000
-  const caller = async () => {
-    while (performance.now() < end) {
-      const i = n++
-      await app.ledger.notarize({ kind: 'evidence', record: { evidenceId: `EV-${label}-${i}`, subject: uscc(i % 1000), title: '贷款合同及放款凭证', documents: [{ name: 'contract.pdf', sha256: 'ab'.repeat(32), size: 204_800 }] } }, 'bench')
-      done++
-    }
-  }
-  const started = performance.now()
-  const cpu = process.cpuUsage()
-  await Promise.all(Array.from({ length: CALLERS }, caller))
-  const rate = done / ((performance.now() - started) / 1000)
-  const used = process.cpuUsage(cpu)
-  const result = { rate, cpuUs: (used.user + used.system) / done, size: app.ledger.log.size, height: app.ledger.log.height, stamped: app.timestamping?.status().stampedSize ?? null, requests: app.timestamping?.counts.get('granted') ?? 0 }
+  const { rate, cpuUs } = await awaitedAppends(app, label, SECONDS, CALLERS)
+  const result = { rate, cpuUs, size: app.ledger.log.size, height: app.ledger.log.height, stamped: app.timestamping?.status().stampedSize ?? null, requests: app.timestamping?.counts.get('granted') ?? 0 }
   await app.close()
   return result
 }

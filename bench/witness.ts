@@ -17,7 +17,7 @@ import { generateSigner } from '../chain/checkpoint.ts'
 import { toBase64 } from '../chain/encoding.ts'
 import { consistencyProof } from '../chain/tree.ts'
 import { MemoryNodes } from '../test/helpers/memory-nodes.ts'
-import { benchRequest, fmt, openBenchLog, ratio, signer, tempDir, uscc } from './fixture.ts'
+import { awaitedAppends, benchRequest, fmt, openBenchLog, ratio, signer, tempDir } from './fixture.ts'
 import { parsePolicy } from '../chain/policy.ts'
 import { Witnessing } from '../src/witnessing.ts'
 import { printTable } from './core.ts'
@@ -39,22 +39,7 @@ async function appendsPerSecond(dataDir: string, policy?: string, roundMs?: numb
     ...(policy ? { WITNESS_POLICY: policy } : {}), ...(roundMs !== undefined ? { WITNESS_ROUND_MS: String(roundMs) } : {}),
   }))
   await app.ready()
-  let n = 0
-  let done = 0
-  const end = performance.now() + SECONDS * 1000
-  const caller = async () => {
-    while (performance.now() < end) {
-      const i = n++
-      await app.ledger.notarize({ kind: 'evidence', record: { evidenceId: `EV-${run}-${i}`, subject: uscc(i % 1000), title: '贷款合同及放款凭证', documents: [{ name: 'contract.pdf', sha256: 'ab'.repeat(32), size: 204_800 }] } }, 'bench')
-      done++
-    }
-  }
-  const started = performance.now()
-  const cpu = process.cpuUsage()
-  await Promise.all(Array.from({ length: CALLERS }, caller))
-  const rate = done / ((performance.now() - started) / 1000)
-  const used = process.cpuUsage(cpu)
-  const cpuUs = (used.user + used.system) / done
+  const { rate, cpuUs } = await awaitedAppends(app, String(run), SECONDS, CALLERS)
   const size = app.ledger.log.size
   const witnessedSize = app.witnessing?.status().witnessedSize ?? null
   const rounds = app.witnessing?.rounds ?? 0
