@@ -15,6 +15,14 @@ const MAX_SCAN = 20_000
 // Each authorization costs a payload, a revocation lookup and maybe its redaction: fewer per page.
 const MAX_AUTHORIZATIONS = 200
 
+/** What every page of one enterprise's entries checks beyond the schema: the USCC's check character and the page size. */
+function pageIssues(uscc: string, limit: number, max: number): FieldIssue[] {
+  const issues: FieldIssue[] = []
+  if (!isValidUscc(uscc)) issues.push(fieldIssue('path', '/uscc', 'has a wrong check character: the 18th character of a USCC is computed from the first 17 (GB 32100-2015)'))
+  if (limit < 1 || limit > max) issues.push(fieldIssue('query', '/limit', `must be 1 to ${max}`))
+  return issues
+}
+
 const subjectRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/v1/subjects/:uscc/entries', {
     config: { roles: READ_ROLES },
@@ -44,10 +52,8 @@ const subjectRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => {
     const { uscc } = request.params
     const q = request.query
-    const issues: FieldIssue[] = []
-    if (!isValidUscc(uscc)) issues.push(fieldIssue('path', '/uscc', 'has a wrong check character: the 18th character of a USCC is computed from the first 17 (GB 32100-2015)'))
     const limit = q.limit ?? 100
-    if (limit < 1 || limit > MAX_PAGE) issues.push(fieldIssue('query', '/limit', `must be 1 to ${MAX_PAGE}`))
+    const issues = pageIssues(uscc, limit, MAX_PAGE)
     for (const f of ['from', 'to'] as const) {
       const at = q[f]
       if (at !== undefined && !isRealTime(at)) issues.push(fieldIssue('query', `/${f}`, `must be a real moment: ${at} does not exist on the calendar or clock`))
@@ -103,10 +109,8 @@ const subjectRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => {
     const { uscc } = request.params
     const q = request.query
-    const issues: FieldIssue[] = []
-    if (!isValidUscc(uscc)) issues.push(fieldIssue('path', '/uscc', 'has a wrong check character: the 18th character of a USCC is computed from the first 17 (GB 32100-2015)'))
     const limit = q.limit ?? 100
-    if (limit < 1 || limit > MAX_AUTHORIZATIONS) issues.push(fieldIssue('query', '/limit', `must be 1 to ${MAX_AUTHORIZATIONS}`))
+    const issues = pageIssues(uscc, limit, MAX_AUTHORIZATIONS)
     if (q.at !== undefined && !isRealTime(q.at)) issues.push(fieldIssue('query', '/at', `must be a real moment: ${q.at} does not exist on the calendar or clock`))
     if (issues.length > 0) throw validationProblem(issues)
     const at = q.at ?? new Date().toISOString()
