@@ -61,7 +61,8 @@ function rawOps(i: number): { key: Uint8Array; value: Uint8Array }[] {
   ]
 }
 
-async function rawLevel(callers: number | 'batch'): Promise<number> {
+/** Raw LevelDB writing our rows (rawOps) awaited per caller, or in synced batches of 1000: the ceiling. */
+export async function rawLevel(callers: number | 'batch'): Promise<number> {
   const t = tempDir('el-bench-raw-')
   const db = new Level<Uint8Array, Uint8Array>(t.dir, { keyEncoding: 'view', valueEncoding: 'view' })
   await db.open()
