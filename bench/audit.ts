@@ -1,6 +1,6 @@
-// Full-log passes: audit (target ≥ 200,000 entries/s), and export and import, on the
-// large log of big blocks and on a log shaped like single POSTs make it (small blocks,
-// each with its own checkpoint signature to verify).
+// Full-log passes: audit (targets ≥ 200,000 entries/s on big blocks, ≥ 150,000 on 25-entry
+// blocks), and export and import, on the large log of big blocks and on a log shaped like
+// single POSTs make it (small blocks, each with its own checkpoint signature to verify).
 // Run: node --import tsx bench/audit.ts
 import { createReadStream, createWriteStream, statSync } from 'node:fs'
 import { join } from 'node:path'
@@ -19,7 +19,7 @@ const SMALL_BLOCK = 25
 export async function runAuditBench(): Promise<void> {
   console.log('\n== audit, export, import: full passes over the log ==')
   const big = await bigLog()
-  await passes(big.dir, 'big blocks')
+  await passes(big.dir, 'big blocks', 200_000)
   const size = Number(process.env.BENCH_SMALL_BLOCKS ?? 100_000)
   const small = tempDir('el-bench-small-')
   process.on('exit', small.remove)
@@ -30,25 +30,31 @@ export async function runAuditBench(): Promise<void> {
   }
   if (process.stderr.isTTY) process.stderr.write('\r' + ' '.repeat(70) + '\r')
   await log.close()
-  await passes(small.dir, `${SMALL_BLOCK}-entry blocks`)
+  await passes(small.dir, `${SMALL_BLOCK}-entry blocks`, 150_000)
 }
 
-async function passes(dir: string, shape: string): Promise<void> {
+async function passes(dir: string, shape: string, auditTarget: number): Promise<void> {
   const store = await openLevelStorage(dir)
   // Twice, both printed: on this shared VM one pass can run at half the speed of the next.
+  // CPU time counts every thread (signature workers, libuv's pool): less of it shared by
+  // other processes than the rate is, so the steadier figure to compare runs by.
   const rates: number[] = []
+  const cpu: number[] = []
   let entries = 0
   let blocks = 0
   for (let pass = 0; pass < 2; pass++) {
     const started = performance.now()
+    const cpuStarted = process.cpuUsage()
     const report = await auditLog(store, { vkeys: [signer().vkey], origin: ORIGIN })
     const seconds = (performance.now() - started) / 1000
+    const used = process.cpuUsage(cpuStarted)
     if (!report.ok) throw new Error(`bench log does not audit: ${report.error}`)
     rates.push(report.entries / seconds)
+    cpu.push((used.user + used.system) / report.entries)
     ;({ entries, blocks } = report)
   }
   const rate = Math.max(...rates)
-  console.log(`  audit, ${shape}: ${fmt(entries)} entries, ${fmt(blocks)} blocks: ${rates.map(fmt).join(' then ')} entries/s (target ≥ 200,000: ${rate >= 200_000 ? 'met' : 'NOT met'})`)
+  console.log(`  audit, ${shape}: ${fmt(entries)} entries, ${fmt(blocks)} blocks: ${rates.map(fmt).join(' then ')} entries/s, CPU ${cpu.map((c) => c.toFixed(1)).join(' then ')} µs/entry (target ≥ ${fmt(auditTarget)}: ${rate >= auditTarget ? 'met' : 'NOT met'})`)
 
   // Through a file, as the CLI does (and a 1M-entry backup would not fit in memory).
   const target = tempDir('el-bench-restore-')

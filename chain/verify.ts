@@ -129,8 +129,8 @@ export function verifyCheckpoint(note: string, vkey: string | VerifierKey): Chec
 export async function verifyCheckpointAsync(note: string, vkey: string | VerifierKey): Promise<CheckpointResult> {
   const p = prepareCheckpoint(note, vkey)
   if (!p.ok) return p
-  for (const sig of p.signatures) {
-    if (await ed25519VerifyAsync(sig, p.msg, p.key.publicKey).catch(() => false)) return { ok: true, checkpoint: p.checkpoint, key: p.key }
+  for (const signature of p.signatures) {
+    if (await verifyCandidate({ signature, msg: p.msg, key: p.key })) return { ok: true, checkpoint: p.checkpoint, key: p.key }
   }
   return INVALID_SIGNATURE
 }
@@ -139,6 +139,36 @@ export async function verifyCheckpointAsync(note: string, vkey: string | Verifie
 export async function verifyCheckpointWithAny(note: string, keys: readonly VerifierKey[]): Promise<CheckpointResult> {
   const results = await Promise.all(keys.map((k) => verifyCheckpointAsync(note, k)))
   return results.find((r) => r.ok) ?? results[0] ?? { ok: false, reason: 'no verifier key' }
+}
+
+/** One signature on a checkpoint note by a trusted key, with the bytes it signs. */
+export interface SignatureCandidate {
+  signature: Uint8Array
+  msg: Uint8Array
+  key: VerifierKey
+}
+
+/**
+ * Everything verifyCheckpointWithAny does but the crypto, for callers that run the crypto
+ * elsewhere (chain/audit.ts, on worker threads): the note's checkpoint and its signatures
+ * by any of `keys`, or null when it has none (or does not parse) and so cannot verify. The
+ * note verifies iff one of the candidates does.
+ */
+export function checkpointCandidates(note: string, keys: readonly VerifierKey[]): { checkpoint: Checkpoint; candidates: SignatureCandidate[] } | null {
+  let checkpoint: Checkpoint | null = null
+  const candidates: SignatureCandidate[] = []
+  for (const vkey of keys) {
+    const p = prepareCheckpoint(note, vkey)
+    if (!p.ok) continue
+    checkpoint = p.checkpoint
+    for (const signature of p.signatures) candidates.push({ signature, msg: p.msg, key: p.key })
+  }
+  return checkpoint === null || candidates.length === 0 ? null : { checkpoint, candidates }
+}
+
+/** One candidate's signature, checked as verifyCheckpointAsync checks it (off the thread where installed). */
+export function verifyCandidate(c: SignatureCandidate): Promise<boolean> {
+  return ed25519VerifyAsync(c.signature, c.msg, c.key.publicKey).catch(() => false)
 }
 
 const INVALID_SIGNATURE: CheckpointResult = { ok: false, reason: 'checkpoint signature is invalid' }
