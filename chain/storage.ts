@@ -2,7 +2,9 @@
 // to chain/ (Log.open, auditLog, exportLines, restoreLines) and close, but not read or
 // write. Only chain/ turns a handle back into its driver (storeOf), so a second driver
 // (PostgreSQL, …) plugs in here and its callers do not change.
-import { LevelStore, type LedgerStore } from './store.ts'
+import { LEVEL_OPTIONS, LevelStore, type LedgerStore, type LevelTuning } from './store.ts'
+
+export { LEVEL_OPTIONS, type LevelTuning }
 
 export interface LedgerStorage {
   /** Where it lives, for messages. */
@@ -27,8 +29,8 @@ export function storeOf(storage: LedgerStorage): LedgerStore {
 }
 
 /** Opens the LevelDB storage at `path`, creating an empty one if there is none. */
-export async function openLevelStorage(path: string): Promise<LedgerStorage> {
-  const store = new LevelStore(path)
+export async function openLevelStorage(path: string, tuning?: LevelTuning): Promise<LedgerStorage> {
+  const store = new LevelStore(path, tuning)
   await store.open()
   return storageOf(store, path)
 }
