@@ -9,13 +9,11 @@ import { buildApp } from '../src/app.ts'
 import { loadConfig } from '../src/config.ts'
 import { loadTokenKey } from '../src/keys.ts'
 import { mintToken } from '../src/tokens.ts'
-import { ORIGIN } from './fixture.ts'
+import { leveldbEnv, ORIGIN } from './fixture.ts'
 
 useNodeCrypto()
 const dataDir = process.argv[2]
-// LEVELDB_* from the bench's environment, to compare settings.
-const leveldbVars = Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('LEVELDB_')))
-const config = loadConfig({ ...leveldbVars, DATA_DIR: dataDir, RATE_LIMIT_MAX: String(Number.MAX_SAFE_INTEGER), LEDGER_ORIGIN: ORIGIN })
+const config = loadConfig({ ...leveldbEnv(), DATA_DIR: dataDir, RATE_LIMIT_MAX: String(Number.MAX_SAFE_INTEGER), LEDGER_ORIGIN: ORIGIN })
 const app = await buildApp(config)
 await app.listen({ port: 0, host: '127.0.0.1' })
 const token = await mintToken(await loadTokenKey(dataDir, true), { roles: ['submitter', 'auditor'], sub: 'bench', ttlSeconds: 3600, issuer: config.auth.issuer, audience: config.auth.audience })

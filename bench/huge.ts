@@ -13,10 +13,10 @@ import { promisify } from 'node:util'
 import { auditLog } from '../chain/audit.ts'
 import { useNodeCrypto } from '../chain/node-crypto.ts'
 import { openLevelStorage } from '../chain/storage.ts'
-import { storePath } from '../src/config.ts'
+import { loadConfig, storePath } from '../src/config.ts'
 import { keysDir } from '../src/keys.ts'
 import { printProofTimes, proofsAndReopen } from './core.ts'
-import { benchRequest, fmt, openBenchLog, ORIGIN, signer } from './fixture.ts'
+import { benchRequest, fmt, leveldbEnv, openBenchLog, ORIGIN, signer } from './fixture.ts'
 import type { ServerMemory } from './huge-serve.ts'
 import { pidCpuUs } from './proc-cpu.ts'
 import { procMemory, type ProcMemory } from './proc-memory.ts'
@@ -122,7 +122,8 @@ export async function runHugeBench(): Promise<void> {
   await ensureHugeLog(dataDir, size)
   // BENCH_HUGE_PARTS=proofs,audit,serve (the default: all) picks what to measure.
   const parts = new Set((process.env.BENCH_HUGE_PARTS ?? 'proofs,audit,serve').split(','))
-  const p = await proofsAndReopen(storePath(dataDir))
+  // With the serving process's LevelDB settings (LEVELDB_*): they decide what a read costs.
+  const p = await proofsAndReopen(storePath(dataDir), loadConfig(leveldbEnv()).leveldb)
   if (parts.has('proofs')) {
     console.log(`at ${fmt(p.size)} entries:`)
     printProofTimes(p)

@@ -225,11 +225,22 @@ export interface LevelTuning {
 }
 
 /**
- * LevelDB tuning: a 32 MiB memtable instead of the default 4 MiB means far fewer flushes and
- * level-0 compactions under large blocks (building a 200k-entry log: 20 s → 13 s on a
- * 2-core machine).
+ * LevelDB tuning for bulk work (import, restore, migrate, audit, export, the benches' builds):
+ * a 32 MiB memtable instead of the default 4 MiB means far fewer flushes and level-0
+ * compactions under large blocks (building a 200k-entry log: 20 s → 13 s on a 2-core
+ * machine), and LevelDB's usual 1000 open files.
  */
 export const LEVEL_OPTIONS = { writeBufferSize: 32 * 1024 * 1024, maxOpenFiles: 1000 } satisfies Required<LevelTuning>
+
+/**
+ * The serving process's defaults (issue 18: RSS ≤ 200 MB at 10 million entries). With 1000
+ * open files, random reads over a 10M-entry log (1,800 table files of 2 MB) left ~970 files
+ * mapped and 1.6 GB of them resident; with 74 (LevelDB's floor: 64 tables) ~10 MB, for
+ * ~0.15 ms more per random proof (a table is reopened more often). Single appends fill a
+ * memtable slowly, and a 32 MiB one (plus the one being flushed) kept up to ~30 MB more
+ * malloc'd memory in RSS than 4 MiB. docs/operations.md has the numbers.
+ */
+export const SERVING_LEVEL_OPTIONS = { writeBufferSize: 4 * 1024 * 1024, maxOpenFiles: 74 } satisfies Required<LevelTuning>
 
 export class MissingNodeError extends Error {
   constructor(id: NodeId) {
@@ -258,9 +269,13 @@ export class LevelStore implements LedgerStore {
   #vault: PayloadVault | null = null
   readonly #cosignedSizes = new Map<CosignedSlot, number>()
 
+  /** What LevelDB was opened with. */
+  readonly tuning: Required<LevelTuning>
+
   constructor(location: string, tuning: LevelTuning = {}) {
     this.location = location
-    this.db = new Level<Uint8Array, Uint8Array>(location, { keyEncoding: 'view', valueEncoding: 'view', ...LEVEL_OPTIONS, ...tuning })
+    this.tuning = { ...LEVEL_OPTIONS, ...tuning }
+    this.db = new Level<Uint8Array, Uint8Array>(location, { keyEncoding: 'view', valueEncoding: 'view', ...this.tuning })
   }
 
   get #keys(): PayloadVault {

@@ -2,7 +2,7 @@
 // set, the service runs in dev mode on ./data.
 import { readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { LEVEL_OPTIONS } from '../chain/storage.ts'
+import { SERVING_LEVEL_OPTIONS } from '../chain/storage.ts'
 
 const MB = 1024 * 1024
 
@@ -86,9 +86,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: resolve(env.DATA_DIR || './data'),
     databaseUrl: databaseUrlVar(env.DATABASE_URL),
     leveldb: {
-      // LevelDB itself raises anything below 74 (64 table files and 10 others) to 74.
-      maxOpenFiles: intVar(env, 'LEVELDB_MAX_OPEN_FILES', LEVEL_OPTIONS.maxOpenFiles, 74, 50_000),
-      writeBufferSize: intVar(env, 'LEVELDB_WRITE_BUFFER_MB', LEVEL_OPTIONS.writeBufferSize / MB, 1, 1024) * MB,
+      // LevelDB would silently raise anything below 74 (64 table files and 10 others) to 74
+      // and cap anything above 50,000: refused instead, so the setting is what runs.
+      maxOpenFiles: intVar(env, 'LEVELDB_MAX_OPEN_FILES', SERVING_LEVEL_OPTIONS.maxOpenFiles, 74, 50_000),
+      writeBufferSize: intVar(env, 'LEVELDB_WRITE_BUFFER_MB', SERVING_LEVEL_OPTIONS.writeBufferSize / MB, 1, 1024) * MB,
     },
     ...signingKeyVar(env),
     origin,
