@@ -77,7 +77,10 @@ function printMemory(when: string, p: ProcMemory, s: ServerMemory): void {
 
 async function servedLoad(dataDir: string, size: number): Promise<void> {
   const seconds = Number(process.env.BENCH_HUGE_SECONDS ?? 60)
-  const child = spawn(process.execPath, ['--import', 'tsx', SERVE, dataDir], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] })
+  // BENCH_HUGE_NODE_OPTIONS: NODE_OPTIONS for the serving process alone (V8 heap flags, docs/operations.md).
+  const nodeOptions = process.env.BENCH_HUGE_NODE_OPTIONS
+  const env = nodeOptions === undefined ? process.env : { ...process.env, NODE_OPTIONS: nodeOptions }
+  const child = spawn(process.execPath, ['--import', 'tsx', SERVE, dataDir], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'], env })
   try {
     const first = await createInterface({ input: child.stdout! })[Symbol.asyncIterator]().next()
     const served = JSON.parse(String(first.value)) as Served
@@ -118,7 +121,7 @@ export async function runHugeBench(): Promise<void> {
     return
   }
   const dataDir = process.env.BENCH_HUGE_DIR ?? join(tmpdir(), 'el-bench-huge')
-  console.log(`\n== huge: ${fmt(size)} entries ==`)
+  console.log(`\n== huge: ${fmt(size)} entries (LevelDB ${JSON.stringify(loadConfig(leveldbEnv()).leveldb)}${process.env.BENCH_HUGE_NODE_OPTIONS ? `, server NODE_OPTIONS ${process.env.BENCH_HUGE_NODE_OPTIONS}` : ''}) ==`)
   await ensureHugeLog(dataDir, size)
   // BENCH_HUGE_PARTS=proofs,audit,serve (the default: all) picks what to measure.
   const parts = new Set((process.env.BENCH_HUGE_PARTS ?? 'proofs,audit,serve').split(','))

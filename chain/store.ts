@@ -240,7 +240,7 @@ export const LEVEL_OPTIONS = { writeBufferSize: 32 * 1024 * 1024, maxOpenFiles: 
  * memtable slowly, and a 32 MiB one (plus the one being flushed) kept up to ~30 MB more
  * malloc'd memory in RSS than 4 MiB. docs/operations.md has the numbers.
  */
-export const SERVING_LEVEL_OPTIONS = { writeBufferSize: 4 * 1024 * 1024, maxOpenFiles: 74 } satisfies Required<LevelTuning>
+export const SERVING_LEVEL_OPTIONS = { writeBufferSize: 8 * 1024 * 1024, maxOpenFiles: 74 } satisfies Required<LevelTuning>
 
 export class MissingNodeError extends Error {
   constructor(id: NodeId) {
