@@ -12,8 +12,8 @@ import { tempDir } from '../helpers/fixtures.ts'
 const MB = 1024 * 1024
 
 t.test('defaults: the serving process holds few table files open and a small memtable', async (t) => {
-  t.same(loadConfig({}).leveldb, { maxOpenFiles: 74, writeBufferSize: 4 * MB })
-  t.same(SERVING_LEVEL_OPTIONS, { maxOpenFiles: 74, writeBufferSize: 4 * MB })
+  t.same(loadConfig({}).leveldb, { maxOpenFiles: 74, writeBufferSize: 8 * MB })
+  t.same(SERVING_LEVEL_OPTIONS, { maxOpenFiles: 74, writeBufferSize: 8 * MB })
   // Bulk tools keep LevelDB's usual open files and the large memtable.
   t.same(LEVEL_OPTIONS, { maxOpenFiles: 1000, writeBufferSize: 32 * MB })
 })
@@ -21,7 +21,7 @@ t.test('defaults: the serving process holds few table files open and a small mem
 t.test('values are parsed', async (t) => {
   t.same(loadConfig({ LEVELDB_MAX_OPEN_FILES: '1000', LEVELDB_WRITE_BUFFER_MB: '32' }).leveldb, { maxOpenFiles: 1000, writeBufferSize: 32 * MB })
   t.same(loadConfig({ LEVELDB_MAX_OPEN_FILES: '74', LEVELDB_WRITE_BUFFER_MB: '1' }).leveldb, { maxOpenFiles: 74, writeBufferSize: MB })
-  t.same(loadConfig({ LEVELDB_MAX_OPEN_FILES: '', LEVELDB_WRITE_BUFFER_MB: '' }).leveldb, { maxOpenFiles: 74, writeBufferSize: 4 * MB }, 'empty is unset')
+  t.same(loadConfig({ LEVELDB_MAX_OPEN_FILES: '', LEVELDB_WRITE_BUFFER_MB: '' }).leveldb, { maxOpenFiles: 74, writeBufferSize: 8 * MB }, 'empty is unset')
 })
 
 t.test('bad values are refused with a line that says what is allowed', async (t) => {
