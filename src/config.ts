@@ -12,8 +12,8 @@ export interface Config {
   dataDir: string
   /** PostgreSQL holds the log instead of DATA_DIR's LevelDB (DATA_DIR still holds the keys). */
   databaseUrl?: string
-  /** LEVELDB_MAX_OPEN_FILES, LEVELDB_WRITE_BUFFER_MB: what DATA_DIR's LevelDB may hold in memory. */
-  leveldb: { maxOpenFiles: number; writeBufferSize: number }
+  /** LEVELDB_MAX_OPEN_FILES, LEVELDB_WRITE_BUFFER_MB, LEVELDB_CACHE_MB: what DATA_DIR's LevelDB may hold in memory. */
+  leveldb: { maxOpenFiles: number; writeBufferSize: number; cacheSize: number }
   /**
    * The checkpoint signing key (Go note skey) from LEDGER_SIGNING_KEY or the file
    * LEDGER_SIGNING_KEY_FILE names, instead of DATA_DIR/keys/checkpoint.skey: how N
@@ -90,6 +90,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       // and cap anything above 50,000: refused instead, so the setting is what runs.
       maxOpenFiles: intVar(env, 'LEVELDB_MAX_OPEN_FILES', SERVING_LEVEL_OPTIONS.maxOpenFiles, 74, 50_000),
       writeBufferSize: intVar(env, 'LEVELDB_WRITE_BUFFER_MB', SERVING_LEVEL_OPTIONS.writeBufferSize / MB, 1, 1024) * MB,
+      // 0 is allowed: LevelDB then caches no block at all.
+      cacheSize: intVar(env, 'LEVELDB_CACHE_MB', SERVING_LEVEL_OPTIONS.cacheSize / MB, 0, 4095) * MB,
     },
     ...signingKeyVar(env),
     origin,
