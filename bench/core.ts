@@ -8,7 +8,7 @@ import { leafHash } from '../chain/hash.ts'
 import { verifyConsistency, verifyInclusion } from '../chain/verify.ts'
 import { Log } from '../chain/log.ts'
 import { useNodeCrypto } from '../chain/node-crypto.ts'
-import { openLevelStorage } from '../chain/storage.ts'
+import { openLevelStorage, type LevelTuning } from '../chain/storage.ts'
 import { benchRequest, bigLog, fmt, openBenchLog, ORIGIN, ratio, signer, tempDir } from './fixture.ts'
 
 const AWAITED_TOTAL = 3000
@@ -116,8 +116,8 @@ export interface ProofTimes {
 }
 
 /** Reopen time, then the mean time of random proofs, on the log in `dir` (also bench/huge.ts). */
-export async function proofsAndReopen(dir: string): Promise<ProofTimes> {
-  const storage = await openLevelStorage(dir)
+export async function proofsAndReopen(dir: string, tuning?: LevelTuning): Promise<ProofTimes> {
+  const storage = await openLevelStorage(dir, tuning)
   const started = performance.now()
   const log = await Log.open({ storage, origin: ORIGIN, signer: signer() })
   const reopenMs = performance.now() - started

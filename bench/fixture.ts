@@ -107,3 +107,8 @@ export async function awaitedAppends(app: FastifyInstance, label: string, second
   const used = process.cpuUsage(cpu)
   return { rate, cpuUs: (used.user + used.system) / done }
 }
+
+/** The bench's LEVELDB_* variables (docs/operations.md), to compare LevelDB settings run by run. */
+export function leveldbEnv(): Record<string, string> {
+  return Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[0].startsWith('LEVELDB_') && e[1] !== undefined))
+}

@@ -16,7 +16,7 @@ import { loadTokenKey } from '../src/keys.ts'
 import { mintToken } from '../src/tokens.ts'
 import { RecordBody } from '../src/schemas/records.ts'
 import { ReceiptSchema } from '../src/schemas/responses.ts'
-import { fmt, ratio, tempDir, uscc } from './fixture.ts'
+import { fmt, leveldbEnv, ratio, tempDir, uscc } from './fixture.ts'
 import { printTable, rawLevel } from './core.ts'
 
 const run = promisify(execFile)
@@ -105,7 +105,7 @@ export async function runHttpBench(): Promise<void> {
   const bareUrl = `http://127.0.0.1:${(bare.server.address() as AddressInfo).port}/v1/records`
 
   const data = tempDir('el-bench-http-')
-  const config = loadConfig({ DATA_DIR: data.dir, RATE_LIMIT_MAX: String(Number.MAX_SAFE_INTEGER), LEDGER_ORIGIN: 'bench.example/ledger' })
+  const config = loadConfig({ ...leveldbEnv(), DATA_DIR: data.dir, RATE_LIMIT_MAX: String(Number.MAX_SAFE_INTEGER), LEDGER_ORIGIN: 'bench.example/ledger' })
   const app = await buildApp(config)
   // Diagnostic, not a target: the same app and plugins (auth, rate limit, helmet, metrics,
   // problem errors, receipt serializer) answering a ready-made receipt with no ledger work.

@@ -4,8 +4,8 @@
 // build resumes. Prints reopen and proof times, one audit pass, and the RSS of a serving
 // process after BENCH_HUGE_SECONDS (default 60) of mixed load. Not a test.
 // Run: BENCH_HUGE=10000000 node --import tsx bench/run.ts huge
-import { execFile, spawn } from 'node:child_process'
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { execFile, spawn, type ChildProcess } from 'node:child_process'
+import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
@@ -13,10 +13,13 @@ import { promisify } from 'node:util'
 import { auditLog } from '../chain/audit.ts'
 import { useNodeCrypto } from '../chain/node-crypto.ts'
 import { openLevelStorage } from '../chain/storage.ts'
-import { storePath } from '../src/config.ts'
+import { loadConfig, storePath } from '../src/config.ts'
 import { keysDir } from '../src/keys.ts'
 import { printProofTimes, proofsAndReopen } from './core.ts'
-import { benchRequest, fmt, openBenchLog, ORIGIN, signer } from './fixture.ts'
+import { benchRequest, fmt, leveldbEnv, openBenchLog, ORIGIN, signer } from './fixture.ts'
+import type { ServerMemory } from './huge-serve.ts'
+import { pidCpuUs } from './proc-cpu.ts'
+import { procMemory, type ProcMemory } from './proc-memory.ts'
 
 const run = promisify(execFile)
 const LOAD = new URL('./load.ts', import.meta.url).pathname
@@ -56,24 +59,33 @@ interface Served {
   pid: number
 }
 
-/**
- * RSS from /proc, split: LevelDB reads its table files through mmap, and the pages a
- * random read touches count as the process's file-backed RSS (page cache the kernel
- * reclaims under pressure), while anonymous RSS is the process's own memory.
- */
-function rssKb(pid: number): { rss: number; peak: number; anon: number; file: number } {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
-  const kb = (name: string) => Number(/(\d+) kB/.exec(status.split('\n').find((l) => l.startsWith(name)) ?? '')?.[1] ?? NaN)
-  return { rss: kb('VmRSS:'), peak: kb('VmHWM:'), anon: kb('RssAnon:'), file: kb('RssFile:') }
+/** Asks the serving process what it holds inside (bench/huge-serve.ts). */
+function serverMemory(child: ChildProcess): Promise<ServerMemory> {
+  return new Promise((resolve) => {
+    child.once('message', (m) => resolve(m as ServerMemory))
+    child.send('memory')
+  })
+}
+
+function printMemory(when: string, p: ProcMemory, s: ServerMemory): void {
+  const mb = (kb: number) => fmt(kb / 1024)
+  const MB = (bytes: number) => (bytes / 1048576).toFixed(1)
+  console.log(`  serving process ${when}: RSS ${mb(p.rss)} MB (anonymous ${mb(p.anon)}, file-backed ${mb(p.file)}, of which LevelDB tables ${mb(p.tables.rss)} in ${p.tables.mapped} mapped files), peak ${mb(p.peak)} MB`)
+  console.log(`    anonymous by mapping: V8 heap pages ${mb(p.anonBy.v8Pages)}, malloc arenas ${mb(p.anonBy.malloc)}, other ${mb(p.anonBy.other)} MB`)
+  console.log(`    inside: V8 heap ${MB(s.usage.heapUsed)} used of ${MB(s.usage.heapTotal)} MB (new space ${MB(s.newSpace)}), external ${MB(s.usage.external)} (array buffers ${MB(s.usage.arrayBuffers)}); tree-node cache ${MB(s.log.treeNodeBytes)} MB, ${s.log.cachedBlocks} block headers; LevelDB memtables + block cache ${s.log.storeBytes === undefined ? '?' : MB(s.log.storeBytes)} MB`)
 }
 
 async function servedLoad(dataDir: string, size: number): Promise<void> {
   const seconds = Number(process.env.BENCH_HUGE_SECONDS ?? 60)
-  const child = spawn(process.execPath, ['--import', 'tsx', SERVE, dataDir], { stdio: ['ignore', 'pipe', 'inherit'] })
+  // BENCH_HUGE_NODE_OPTIONS: NODE_OPTIONS for the serving process alone (V8 heap flags, docs/operations.md).
+  const nodeOptions = process.env.BENCH_HUGE_NODE_OPTIONS
+  const env = nodeOptions === undefined ? process.env : { ...process.env, NODE_OPTIONS: nodeOptions }
+  const child = spawn(process.execPath, ['--import', 'tsx', SERVE, dataDir], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'], env })
   try {
-    const first = await createInterface({ input: child.stdout })[Symbol.asyncIterator]().next()
+    const first = await createInterface({ input: child.stdout! })[Symbol.asyncIterator]().next()
     const served = JSON.parse(String(first.value)) as Served
-    const atStart = rssKb(child.pid!)
+    const atStart = procMemory(child.pid!)
+    const insideAtStart = await serverMemory(child)
     const spec = join(mkdtempSync(join(tmpdir(), 'el-load-')), 'spec.json')
     const record = JSON.stringify({ kind: 'evidence', record: { evidenceId: 'EV-HUGE-[<id>]', subject: '91350100M000100Y43', title: '贷款合同', documents: [{ name: 'c.pdf', sha256: 'ab'.repeat(32), size: 1 }] } })
     writeFileSync(spec, JSON.stringify({
@@ -86,13 +98,16 @@ async function servedLoad(dataDir: string, size: number): Promise<void> {
         { method: 'GET', path: '/v1/entries/[<rnd>]' },
       ],
     }))
+    const cpuBefore = pidCpuUs(child.pid!)
     const { stdout } = await run(process.execPath, ['--import', 'tsx', LOAD, spec], { maxBuffer: 1 << 24 })
     const l = JSON.parse(stdout.trim().split('\n').at(-1)!) as { rps: number; p99: number; total: number; errors: number; non2xx: number }
-    const after = rssKb(child.pid!)
-    console.log(`  serving, ${seconds} s of mixed load (POST /v1/records, inclusion, consistency, entry reads; 20 connections): ${fmt(l.rps)} req/s, p99 ${l.p99} ms, ${fmt(l.total)} requests, ${l.errors} errors, ${l.non2xx} non-2xx`)
-    const mb = (kb: number) => fmt(kb / 1024)
-    console.log(`  serving process RSS: ${mb(atStart.rss)} MB after start (anonymous ${mb(atStart.anon)}, file-backed ${mb(atStart.file)}), ${mb(after.rss)} MB after the load (anonymous ${mb(after.anon)}, file-backed ${mb(after.file)}), peak ${mb(after.peak)} MB`)
-    console.log(`    target ≤ 200 MB: ${after.rss <= 200 * 1024 ? 'met' : 'NOT met'} for all of RSS; ${after.anon <= 200 * 1024 ? 'met' : 'NOT met'} for anonymous RSS (the file-backed part is LevelDB's mmap'd tables, page cache the kernel can reclaim)`)
+    const cpuUsPerRequest = (pidCpuUs(child.pid!) - cpuBefore) / l.total
+    const after = procMemory(child.pid!)
+    const insideAfter = await serverMemory(child)
+    console.log(`  serving, ${seconds} s of mixed load (POST /v1/records, inclusion, consistency, entry reads; 20 connections): ${fmt(l.rps)} req/s, p99 ${l.p99} ms, ${fmt(l.total)} requests, ${l.errors} errors, ${l.non2xx} non-2xx; server CPU ${fmt(cpuUsPerRequest)} µs/request`)
+    printMemory('after start', atStart, insideAtStart)
+    printMemory('after the load', after, insideAfter)
+    console.log(`    target ≤ 200 MB: ${after.rss <= 200 * 1024 ? 'met' : 'NOT met'} for all of RSS; ${after.anon <= 200 * 1024 ? 'met' : 'NOT met'} for anonymous RSS`)
   } finally {
     child.kill('SIGTERM')
     await new Promise((resolve) => child.once('exit', resolve))
@@ -106,11 +121,12 @@ export async function runHugeBench(): Promise<void> {
     return
   }
   const dataDir = process.env.BENCH_HUGE_DIR ?? join(tmpdir(), 'el-bench-huge')
-  console.log(`\n== huge: ${fmt(size)} entries ==`)
+  console.log(`\n== huge: ${fmt(size)} entries (LevelDB ${JSON.stringify(loadConfig(leveldbEnv()).leveldb)}${process.env.BENCH_HUGE_NODE_OPTIONS ? `, server NODE_OPTIONS ${process.env.BENCH_HUGE_NODE_OPTIONS}` : ''}) ==`)
   await ensureHugeLog(dataDir, size)
   // BENCH_HUGE_PARTS=proofs,audit,serve (the default: all) picks what to measure.
   const parts = new Set((process.env.BENCH_HUGE_PARTS ?? 'proofs,audit,serve').split(','))
-  const p = await proofsAndReopen(storePath(dataDir))
+  // With the serving process's LevelDB settings (LEVELDB_*): they decide what a read costs.
+  const p = await proofsAndReopen(storePath(dataDir), loadConfig(leveldbEnv()).leveldb)
   if (parts.has('proofs')) {
     console.log(`at ${fmt(p.size)} entries:`)
     printProofTimes(p)

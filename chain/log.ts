@@ -40,6 +40,15 @@ export interface LogOptions {
   now?: () => number
 }
 
+export interface LogCacheStats {
+  /** Tree-node hashes held (chain/node-cache.ts). */
+  treeNodeBytes: number
+  /** Block headers held (at most CACHED_BLOCKS). */
+  cachedBlocks: number
+  /** The storage driver's own memory (LevelDB: memtables and block cache), if it reports one. */
+  storeBytes?: number
+}
+
 /** Headers of recently read blocks: receipts of one block are often asked for together. */
 const CACHED_BLOCKS = 1024
 
@@ -334,6 +343,11 @@ export class Log implements LogReader, NodeReader, CosignedArchive {
       checkpoint: b.checkpoint,
       inclusion: { treeSize: b.header.size, hashes: proof.map(bytesToHex) },
     }
+  }
+
+  /** What this log keeps in memory, for memory reports (bench/huge-serve.ts). */
+  cacheStats(): LogCacheStats {
+    return { treeNodeBytes: this.#nodes.bytes, cachedBlocks: this.#blocks.size, storeBytes: this.#store.memoryBytes?.() }
   }
 
   #checkSize(size: number): void {

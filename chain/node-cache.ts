@@ -37,6 +37,13 @@ export class NodeCache {
     this.#hashes[level].set(hash, slot * HASH_SIZE)
   }
 
+  /** Bytes its buffers hold (hashes and tags), for memory reports. */
+  get bytes(): number {
+    let n = 0
+    for (let level = 0; level < this.#tags.length; level++) n += (this.#tags[level]?.byteLength ?? 0) + (this.#hashes[level]?.byteLength ?? 0)
+    return n
+  }
+
   #grow(level: number, min: number): Float64Array {
     let n = Math.max(64, this.#tags[level]?.length ?? 0)
     while (n < min) n *= 2

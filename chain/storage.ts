@@ -2,7 +2,9 @@
 // to chain/ (Log.open, auditLog, exportLines, restoreLines) and close, but not read or
 // write. Only chain/ turns a handle back into its driver (storeOf), so a second driver
 // (PostgreSQL, …) plugs in here and its callers do not change.
-import { LevelStore, type LedgerStore } from './store.ts'
+import { LEVEL_OPTIONS, LevelStore, SERVING_LEVEL_OPTIONS, type LedgerStore, type LevelTuning } from './store.ts'
+
+export { LEVEL_OPTIONS, SERVING_LEVEL_OPTIONS, type LevelTuning }
 
 export interface LedgerStorage {
   /** Where it lives, for messages. */
@@ -26,9 +28,12 @@ export function storeOf(storage: LedgerStorage): LedgerStore {
   return store
 }
 
-/** Opens the LevelDB storage at `path`, creating an empty one if there is none. */
-export async function openLevelStorage(path: string): Promise<LedgerStorage> {
-  const store = new LevelStore(path)
+/**
+ * Opens the LevelDB storage at `path`, creating an empty one if there is none; `tuning`
+ * overrides LEVEL_OPTIONS (a serving process passes SERVING_LEVEL_OPTIONS or LEVELDB_*).
+ */
+export async function openLevelStorage(path: string, tuning?: LevelTuning): Promise<LedgerStorage> {
+  const store = new LevelStore(path, tuning)
   await store.open()
   return storageOf(store, path)
 }

@@ -73,7 +73,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     issuer: config.auth.issuer, audience: config.auth.audience, jwksUrl: config.auth.jwksUrl,
     devKey: tokenKey?.publicKey, devKeyId: tokenKey?.kid, maxTokenTtlSeconds: config.auth.maxTokenTtlSeconds,
   })
-  await app.register(ledger, { storePath: storePath(config.dataDir), databaseUrl: config.databaseUrl, origin: config.origin, keys })
+  await app.register(ledger, { storePath: storePath(config.dataDir), databaseUrl: config.databaseUrl, leveldb: config.leveldb, origin: config.origin, keys })
   await app.register(witnessing, { policyPath: config.witnessPolicy, roundMs: config.witnessRoundMs })
   await app.register(timestamping, { dataDir: config.dataDir, tsa: config.tsa })
   await app.register(security, { rateLimit: config.rateLimit })

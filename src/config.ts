@@ -2,6 +2,9 @@
 // set, the service runs in dev mode on ./data.
 import { readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
+import { SERVING_LEVEL_OPTIONS } from '../chain/storage.ts'
+
+const MB = 1024 * 1024
 
 export interface Config {
   port: number
@@ -9,6 +12,8 @@ export interface Config {
   dataDir: string
   /** PostgreSQL holds the log instead of DATA_DIR's LevelDB (DATA_DIR still holds the keys). */
   databaseUrl?: string
+  /** LEVELDB_MAX_OPEN_FILES, LEVELDB_WRITE_BUFFER_MB, LEVELDB_CACHE_MB: what DATA_DIR's LevelDB may hold in memory. */
+  leveldb: { maxOpenFiles: number; writeBufferSize: number; cacheSize: number }
   /**
    * The checkpoint signing key (Go note skey) from LEDGER_SIGNING_KEY or the file
    * LEDGER_SIGNING_KEY_FILE names, instead of DATA_DIR/keys/checkpoint.skey: how N
@@ -80,6 +85,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: env.HOST || '127.0.0.1',
     dataDir: resolve(env.DATA_DIR || './data'),
     databaseUrl: databaseUrlVar(env.DATABASE_URL),
+    leveldb: {
+      // LevelDB would silently raise anything below 74 (64 table files and 10 others) to 74
+      // and cap anything above 50,000: refused instead, so the setting is what runs.
+      maxOpenFiles: intVar(env, 'LEVELDB_MAX_OPEN_FILES', SERVING_LEVEL_OPTIONS.maxOpenFiles, 74, 50_000),
+      writeBufferSize: intVar(env, 'LEVELDB_WRITE_BUFFER_MB', SERVING_LEVEL_OPTIONS.writeBufferSize / MB, 1, 1024) * MB,
+      // 0 is allowed: LevelDB then caches no block at all.
+      cacheSize: intVar(env, 'LEVELDB_CACHE_MB', SERVING_LEVEL_OPTIONS.cacheSize / MB, 0, 4095) * MB,
+    },
     ...signingKeyVar(env),
     origin,
     logLevel: env.LOG_LEVEL || 'info',

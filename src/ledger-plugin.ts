@@ -5,7 +5,7 @@ import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
 import { Log } from '../chain/log.ts'
 import type { CheckpointKeys } from '../chain/checkpoint-keys.ts'
-import { openLevelStorage } from '../chain/storage.ts'
+import { openLevelStorage, type LevelTuning } from '../chain/storage.ts'
 import { LedgerService } from './ledger-service.ts'
 
 declare module 'fastify' {
@@ -20,6 +20,8 @@ declare module 'fastify' {
 export interface LedgerPluginOptions {
   storePath: string
   databaseUrl?: string
+  /** DATA_DIR's LevelDB only. */
+  leveldb?: LevelTuning
   origin: string
   keys: CheckpointKeys
 }
@@ -34,7 +36,7 @@ async function ledgerPlugin(app: FastifyInstance, opts: LedgerPluginOptions): Pr
   // The PostgreSQL driver (~15 MB of a process's memory with pg) loads only when configured.
   const storage = opts.databaseUrl
     ? await (await import('../chain/pg-store.ts')).openPgStorage(opts.databaseUrl)
-    : await openLevelStorage(opts.storePath)
+    : await openLevelStorage(opts.storePath, opts.leveldb)
   let log: Log
   try {
     log = await Log.open({ storage, origin: opts.origin, signer: opts.keys.signer, retiredKeys: opts.keys.retired })
