@@ -112,3 +112,6 @@ export async function awaitedAppends(app: FastifyInstance, label: string, second
 export function leveldbEnv(): Record<string, string> {
   return Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[0].startsWith('LEVELDB_') && e[1] !== undefined))
 }
+
+/** How a child process of a bench runs a .ts file: as bin/ts.js does (Node's type stripping, or tsx before 22.18). */
+export const TS_ARGS: readonly string[] = process.features.typescript ? [] : ['--import', 'tsx']

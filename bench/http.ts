@@ -16,7 +16,7 @@ import { loadTokenKey } from '../src/keys.ts'
 import { mintToken } from '../src/tokens.ts'
 import { RecordBody } from '../src/schemas/records.ts'
 import { ReceiptSchema } from '../src/schemas/responses.ts'
-import { fmt, leveldbEnv, ratio, tempDir, uscc } from './fixture.ts'
+import { fmt, leveldbEnv, ratio, tempDir, TS_ARGS, uscc } from './fixture.ts'
 import { printTable, rawLevel } from './core.ts'
 
 const run = promisify(execFile)
@@ -51,7 +51,7 @@ async function load(url: string, headers: Record<string, string>, body: string, 
   // The load generator is its own process so the server under test keeps its thread.
   const spec = join(mkdtempSync(join(tmpdir(), 'el-load-')), 'spec.json')
   writeFileSync(spec, JSON.stringify({ url, connections, seconds: SECONDS, headers, body }))
-  const { stdout } = await run(process.execPath, ['--import', 'tsx', LOAD, spec], { maxBuffer: 1 << 24 })
+  const { stdout } = await run(process.execPath, [...TS_ARGS, LOAD, spec], { maxBuffer: 1 << 24 })
   return JSON.parse(stdout.trim().split('\n').at(-1)!) as Load
 }
 

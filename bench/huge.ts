@@ -16,7 +16,7 @@ import { openLevelStorage } from '../chain/storage.ts'
 import { loadConfig, storePath } from '../src/config.ts'
 import { keysDir } from '../src/keys.ts'
 import { printProofTimes, proofsAndReopen } from './core.ts'
-import { benchRequest, fmt, leveldbEnv, openBenchLog, ORIGIN, signer } from './fixture.ts'
+import { benchRequest, fmt, leveldbEnv, openBenchLog, ORIGIN, signer, TS_ARGS } from './fixture.ts'
 import type { ServerMemory } from './huge-serve.ts'
 import { pidCpuUs } from './proc-cpu.ts'
 import { procMemory, type ProcMemory } from './proc-memory.ts'
@@ -80,7 +80,7 @@ async function servedLoad(dataDir: string, size: number): Promise<void> {
   // BENCH_HUGE_NODE_OPTIONS: NODE_OPTIONS for the serving process alone (V8 heap flags, docs/operations.md).
   const nodeOptions = process.env.BENCH_HUGE_NODE_OPTIONS
   const env = nodeOptions === undefined ? process.env : { ...process.env, NODE_OPTIONS: nodeOptions }
-  const child = spawn(process.execPath, ['--import', 'tsx', SERVE, dataDir], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'], env })
+  const child = spawn(process.execPath, [...TS_ARGS, SERVE, dataDir], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'], env })
   try {
     const first = await createInterface({ input: child.stdout! })[Symbol.asyncIterator]().next()
     const served = JSON.parse(String(first.value)) as Served
@@ -99,7 +99,7 @@ async function servedLoad(dataDir: string, size: number): Promise<void> {
       ],
     }))
     const cpuBefore = pidCpuUs(child.pid!)
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', LOAD, spec], { maxBuffer: 1 << 24 })
+    const { stdout } = await run(process.execPath, [...TS_ARGS, LOAD, spec], { maxBuffer: 1 << 24 })
     const l = JSON.parse(stdout.trim().split('\n').at(-1)!) as { rps: number; p99: number; total: number; errors: number; non2xx: number }
     const cpuUsPerRequest = (pidCpuUs(child.pid!) - cpuBefore) / l.total
     const after = procMemory(child.pid!)

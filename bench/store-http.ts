@@ -17,7 +17,7 @@ import { generateSigner } from '../chain/checkpoint.ts'
 import { CLI, startServer, waitExit, type ServerProcess } from '../scripts/server-process.ts'
 import { startPostgres } from '../test/helpers/postgres.ts'
 import { printTable } from './core.ts'
-import { fmt, ORIGIN, uscc } from './fixture.ts'
+import { fmt, ORIGIN, TS_ARGS, uscc } from './fixture.ts'
 import { dbCpuUs, pidCpuUs } from './proc-cpu.ts'
 
 const run = promisify(execFile)
@@ -48,7 +48,7 @@ async function load(urls: string[], token: string, body: string, connections: nu
   const spec = join(dir, 'spec.json')
   writeFileSync(spec, JSON.stringify({ url: urls, connections, seconds: SECONDS, headers: { authorization: `Bearer ${token}` }, body }))
   try {
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', LOAD, spec], { maxBuffer: 1 << 24 })
+    const { stdout } = await run(process.execPath, [...TS_ARGS, LOAD, spec], { maxBuffer: 1 << 24 })
     return JSON.parse(stdout.trim().split('\n').at(-1)!) as Load
   } finally {
     rmSync(dir, { recursive: true, force: true })

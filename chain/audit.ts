@@ -38,12 +38,14 @@ export interface AuditReport {
 }
 
 class AuditFailure extends Error {
-  constructor(
-    readonly position: NonNullable<AuditReport['position']>, message: string,
-    /** Where the pass stood when the failing thing was read, if it is reported later. */
-    readonly at?: { entries: number; blocks: number },
-  ) {
+  readonly position: NonNullable<AuditReport['position']>
+  /** Where the pass stood when the failing thing was read, if it is reported later. */
+  readonly at?: { entries: number; blocks: number }
+
+  constructor(position: NonNullable<AuditReport['position']>, message: string, at?: { entries: number; blocks: number }) {
     super(message)
+    this.position = position
+    this.at = at
   }
 }
 
@@ -83,7 +85,15 @@ class SignatureChecks {
   #filling: PendingCheckpoint[] = []
   #candidates: SignatureCandidate[] = []
   #sent: SignatureBatch[] = []
-  constructor(private readonly keys: VerifierKey[], private readonly origin: string | undefined, private readonly workers: Ed25519Workers | null) {}
+  private readonly keys: VerifierKey[]
+  private readonly origin: string | undefined
+  private readonly workers: Ed25519Workers | null
+
+  constructor(keys: VerifierKey[], origin: string | undefined, workers: Ed25519Workers | null) {
+    this.keys = keys
+    this.origin = origin
+    this.workers = workers
+  }
 
   async add(height: number, note: string, size: number, root: string, blocks: number): Promise<void> {
     const found = checkpointCandidates(note, this.keys)

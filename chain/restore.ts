@@ -144,7 +144,13 @@ class GroupWriter {
   // Refs may point into the group not yet written.
   #leaves = new Map<string, number>()
 
-  constructor(private readonly store: LedgerStore, private readonly onWritten: () => void) {}
+  private readonly store: LedgerStore
+  private readonly onWritten: () => void
+
+  constructor(store: LedgerStore, onWritten: () => void) {
+    this.store = store
+    this.onWritten = onWritten
+  }
 
   async indexOfLeaf(leafHex: string): Promise<number | undefined> {
     return this.#leaves.get(leafHex) ?? this.store.byLeafHash(hexToBytes(leafHex))

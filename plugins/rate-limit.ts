@@ -16,7 +16,15 @@ export class RateLimiter {
   // oldest window, so a full map drops from its head.
   readonly #windows = new Map<string, RateWindow>()
 
-  constructor(readonly max: number, readonly windowMs: number, private readonly maxKeys = 100_000) {}
+  readonly max: number
+  readonly windowMs: number
+  private readonly maxKeys: number
+
+  constructor(max: number, windowMs: number, maxKeys = 100_000) {
+    this.max = max
+    this.windowMs = windowMs
+    this.maxKeys = maxKeys
+  }
 
   /** Counts one request of `key` at `now`. */
   hit(key: string, now: number): RateWindow {

@@ -98,7 +98,14 @@ function boldText(s: Sheet): string {
 class Pen {
   page: PDFPage
   y = 0
-  constructor(private readonly doc: PDFDocument, readonly fonts: Fonts, private readonly bottomReserve: number) {
+  readonly fonts: Fonts
+  private readonly doc: PDFDocument
+  private readonly bottomReserve: number
+
+  constructor(doc: PDFDocument, fonts: Fonts, bottomReserve: number) {
+    this.doc = doc
+    this.fonts = fonts
+    this.bottomReserve = bottomReserve
     this.page = this.newPage()
   }
 

@@ -27,7 +27,13 @@ const logKey = signerFromSeed(ORIGIN, sha256(utf8ToBytes('witness test log key')
 /** A log as an in-memory tree; `fork` shares the first `prefix` entries and then differs. */
 class TestLog {
   readonly nodes = new MemoryNodes()
-  constructor(readonly tag: string, readonly prefix = Infinity) {}
+  readonly tag: string
+  readonly prefix: number
+
+  constructor(tag: string, prefix = Infinity) {
+    this.tag = tag
+    this.prefix = prefix
+  }
   grow(to: number): void {
     while (this.nodes.range.size < to) {
       const i = this.nodes.range.size

@@ -13,8 +13,15 @@ export function saveToken(token: string | null): void {
 
 /** A refused or failed request, with what to tell the user. */
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly title: string, readonly detail: string) {
+  readonly status: number
+  readonly title: string
+  readonly detail: string
+
+  constructor(status: number, title: string, detail: string) {
     super(`${status} ${title}: ${detail}`)
+    this.status = status
+    this.title = title
+    this.detail = detail
   }
 }
 
