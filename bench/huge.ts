@@ -75,11 +75,13 @@ function printMemory(when: string, p: ProcMemory, s: ServerMemory): void {
   console.log(`    inside: V8 heap ${MB(s.usage.heapUsed)} used of ${MB(s.usage.heapTotal)} MB (new space ${MB(s.newSpace)}), external ${MB(s.usage.external)} (array buffers ${MB(s.usage.arrayBuffers)}); tree-node cache ${MB(s.log.treeNodeBytes)} MB, ${s.log.cachedBlocks} block headers; LevelDB memtables + block cache ${s.log.storeBytes === undefined ? '?' : MB(s.log.storeBytes)} MB`)
 }
 
+const servingNodeOptions = () => process.env.BENCH_HUGE_NODE_OPTIONS ?? '--max-semi-space-size=16'
+
 async function servedLoad(dataDir: string, size: number): Promise<void> {
   const seconds = Number(process.env.BENCH_HUGE_SECONDS ?? 60)
-  // BENCH_HUGE_NODE_OPTIONS: NODE_OPTIONS for the serving process alone (V8 heap flags, docs/operations.md).
-  const nodeOptions = process.env.BENCH_HUGE_NODE_OPTIONS
-  const env = nodeOptions === undefined ? process.env : { ...process.env, NODE_OPTIONS: nodeOptions }
+  // BENCH_HUGE_NODE_OPTIONS: NODE_OPTIONS for the serving process alone (V8 heap flags,
+  // docs/operations.md); by default the young-generation cap `npm start` serves with.
+  const env = { ...process.env, NODE_OPTIONS: servingNodeOptions() }
   const child = spawn(process.execPath, [...TS_ARGS, SERVE, dataDir], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'], env })
   try {
     const first = await createInterface({ input: child.stdout! })[Symbol.asyncIterator]().next()
@@ -121,7 +123,7 @@ export async function runHugeBench(): Promise<void> {
     return
   }
   const dataDir = process.env.BENCH_HUGE_DIR ?? join(tmpdir(), 'el-bench-huge')
-  console.log(`\n== huge: ${fmt(size)} entries (LevelDB ${JSON.stringify(loadConfig(leveldbEnv()).leveldb)}${process.env.BENCH_HUGE_NODE_OPTIONS ? `, server NODE_OPTIONS ${process.env.BENCH_HUGE_NODE_OPTIONS}` : ''}) ==`)
+  console.log(`\n== huge: ${fmt(size)} entries (LevelDB ${JSON.stringify(loadConfig(leveldbEnv()).leveldb)}, server NODE_OPTIONS ${servingNodeOptions() || 'none'}) ==`)
   await ensureHugeLog(dataDir, size)
   // BENCH_HUGE_PARTS=proofs,audit,serve (the default: all) picks what to measure.
   const parts = new Set((process.env.BENCH_HUGE_PARTS ?? 'proofs,audit,serve').split(','))
