@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify'
 // Realistic statements and a shared large log for the benches.
-import { mkdtempSync, rmSync } from 'node:fs'
+import { execFile } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { promisify } from 'node:util'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { randomBytes, createHash } from 'node:crypto'
@@ -115,3 +117,40 @@ export function leveldbEnv(): Record<string, string> {
 
 /** How a child process of a bench runs a .ts file: as bin/ts.js does (Node's type stripping, or tsx before 22.18). */
 export const TS_ARGS: readonly string[] = process.features.typescript ? [] : ['--import', 'tsx']
+
+/** What bench/load.ts is told to do (its header says how a spec reads). */
+export interface LoadSpec {
+  url: string | string[]
+  connections: number
+  seconds: number
+  headers: Record<string, string>
+  body?: string
+  requests?: { method: 'GET' | 'POST'; path: string; body?: string }[]
+  below?: number
+}
+
+/** What bench/load.ts answers. */
+export interface LoadResult {
+  rps: number
+  p50: number
+  p99: number
+  /** Responses completed in the run. */
+  total: number
+  errors: number
+  non2xx: number
+}
+
+const LOAD = new URL('./load.ts', import.meta.url).pathname
+
+/** Runs the load generator in its own process, so the server under test keeps its thread. */
+export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'el-load-'))
+  const file = join(dir, 'spec.json')
+  writeFileSync(file, JSON.stringify(spec))
+  try {
+    const { stdout } = await promisify(execFile)(process.execPath, [...TS_ARGS, LOAD, file], { maxBuffer: 1 << 24 })
+    return JSON.parse(stdout.trim().split('\n').at(-1)!) as LoadResult
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}

@@ -2,11 +2,6 @@
 // with the same body schema — the ceiling — and the batch endpoint in records/s.
 // Loopback only, bounded durations. Run: node --import tsx bench/http.ts
 import Fastify, { type FastifyInstance } from 'fastify'
-import { execFile } from 'node:child_process'
-import { promisify } from 'node:util'
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import type { AddressInfo } from 'node:net'
 import { useNodeCrypto } from '../chain/node-crypto.ts'
 import { buildApp } from '../src/app.ts'
@@ -16,11 +11,9 @@ import { loadTokenKey } from '../src/keys.ts'
 import { mintToken } from '../src/tokens.ts'
 import { RecordBody } from '../src/schemas/records.ts'
 import { ReceiptSchema } from '../src/schemas/responses.ts'
-import { fmt, leveldbEnv, ratio, tempDir, TS_ARGS, uscc } from './fixture.ts'
+import { fmt, leveldbEnv, ratio, runLoad, tempDir, uscc, type LoadResult } from './fixture.ts'
 import { printTable, rawLevel } from './core.ts'
 
-const run = promisify(execFile)
-const LOAD = new URL('./load.ts', import.meta.url).pathname
 const SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 10)
 const CONNECTIONS = 50
 
@@ -37,25 +30,11 @@ function evidenceRecord(n: number, suffix = '') {
   }
 }
 
-interface Load {
-  rps: number
-  p50: number
-  p99: number
-  /** Responses completed in the run. */
-  total: number
-  errors: number
-  non2xx: number
+function load(url: string, headers: Record<string, string>, body: string, connections: number): Promise<LoadResult> {
+  return runLoad({ url, connections, seconds: SECONDS, headers, body })
 }
 
-async function load(url: string, headers: Record<string, string>, body: string, connections: number): Promise<Load> {
-  // The load generator is its own process so the server under test keeps its thread.
-  const spec = join(mkdtempSync(join(tmpdir(), 'el-load-')), 'spec.json')
-  writeFileSync(spec, JSON.stringify({ url, connections, seconds: SECONDS, headers, body }))
-  const { stdout } = await run(process.execPath, [...TS_ARGS, LOAD, spec], { maxBuffer: 1 << 24 })
-  return JSON.parse(stdout.trim().split('\n').at(-1)!) as Load
-}
-
-interface Measured extends Load {
+interface Measured extends LoadResult {
   cpuUsPerReq: number
   /** The main thread's share (Node ≥ 23.9 has process.threadCpuUsage); null where unknown. */
   mainUsPerReq: number | null
@@ -67,7 +46,7 @@ const threadCpu = (process as { threadCpuUsage?: () => NodeJS.CpuUsage }).thread
 const micros = (c: NodeJS.CpuUsage) => c.user + c.system
 
 /** A load run plus the CPU this (server) process spent per request during it. */
-async function measured(run: () => Promise<Load>): Promise<Measured> {
+async function measured(run: () => Promise<LoadResult>): Promise<Measured> {
   const before = process.cpuUsage()
   const mainBefore = threadCpu?.()
   const l = await run()

@@ -4,25 +4,22 @@
 // build resumes. Prints reopen and proof times, one audit pass, and the RSS of a serving
 // process after BENCH_HUGE_SECONDS (default 60) of mixed load. Not a test.
 // Run: BENCH_HUGE=10000000 node --import tsx bench/run.ts huge
-import { execFile, spawn, type ChildProcess } from 'node:child_process'
-import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { spawn, type ChildProcess } from 'node:child_process'
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
-import { promisify } from 'node:util'
 import { auditLog } from '../chain/audit.ts'
 import { useNodeCrypto } from '../chain/node-crypto.ts'
 import { openLevelStorage } from '../chain/storage.ts'
 import { loadConfig, storePath } from '../src/config.ts'
 import { keysDir } from '../src/keys.ts'
 import { printProofTimes, proofsAndReopen } from './core.ts'
-import { benchRequest, fmt, leveldbEnv, openBenchLog, ORIGIN, signer, TS_ARGS } from './fixture.ts'
+import { benchRequest, fmt, leveldbEnv, openBenchLog, ORIGIN, runLoad, signer, TS_ARGS, type LoadSpec } from './fixture.ts'
 import type { ServerMemory } from './huge-serve.ts'
 import { pidCpuUs } from './proc-cpu.ts'
 import { procMemory, type ProcMemory } from './proc-memory.ts'
 
-const run = promisify(execFile)
-const LOAD = new URL('./load.ts', import.meta.url).pathname
 const SERVE = new URL('./huge-serve.ts', import.meta.url).pathname
 const GROUP = 20_000
 
@@ -88,9 +85,8 @@ async function servedLoad(dataDir: string, size: number): Promise<void> {
     const served = JSON.parse(String(first.value)) as Served
     const atStart = procMemory(child.pid!)
     const insideAtStart = await serverMemory(child)
-    const spec = join(mkdtempSync(join(tmpdir(), 'el-load-')), 'spec.json')
     const record = JSON.stringify({ kind: 'evidence', record: { evidenceId: 'EV-HUGE-[<id>]', subject: '91350100M000100Y43', title: '贷款合同', documents: [{ name: 'c.pdf', sha256: 'ab'.repeat(32), size: 1 }] } })
-    writeFileSync(spec, JSON.stringify({
+    const spec: LoadSpec = {
       url: `http://127.0.0.1:${served.port}`, connections: 20, seconds, below: size,
       headers: { authorization: `Bearer ${served.token}` },
       requests: [
@@ -99,10 +95,9 @@ async function servedLoad(dataDir: string, size: number): Promise<void> {
         { method: 'GET', path: '/v1/proofs/consistency?from=[<rnd>]' },
         { method: 'GET', path: '/v1/entries/[<rnd>]' },
       ],
-    }))
+    }
     const cpuBefore = pidCpuUs(child.pid!)
-    const { stdout } = await run(process.execPath, [...TS_ARGS, LOAD, spec], { maxBuffer: 1 << 24 })
-    const l = JSON.parse(stdout.trim().split('\n').at(-1)!) as { rps: number; p99: number; total: number; errors: number; non2xx: number }
+    const l = await runLoad(spec)
     const cpuUsPerRequest = (pidCpuUs(child.pid!) - cpuBefore) / l.total
     const after = procMemory(child.pid!)
     const insideAfter = await serverMemory(child)

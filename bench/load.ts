@@ -6,18 +6,9 @@
 // instances behind no balancer): autocannon spreads its connections over them round-robin.
 import { readFileSync } from 'node:fs'
 import autocannon from 'autocannon'
+import type { LoadSpec } from './fixture.ts'
 
-interface Spec {
-  url: string | string[]
-  connections: number
-  seconds: number
-  headers: Record<string, string>
-  body?: string
-  requests?: { method: 'GET' | 'POST'; path: string; body?: string }[]
-  below?: number
-}
-
-const o = JSON.parse(readFileSync(process.argv[2], 'utf8')) as Spec
+const o = JSON.parse(readFileSync(process.argv[2], 'utf8')) as LoadSpec
 let n = 0
 const fill = (s: string) => s.replaceAll('[<id>]', () => `${process.pid}-${n++}`).replaceAll('[<rnd>]', () => String(Math.floor(Math.random() * (o.below ?? 1))))
 const requests = (o.requests ?? [{ method: 'POST' as const, path: new URL(Array.isArray(o.url) ? o.url[0] : o.url).pathname, body: o.body }]).map((r) => ({

@@ -7,7 +7,7 @@
 // the projected ceiling 1 / (database CPU per record). Not a test: nothing is asserted.
 // Run: node --import tsx bench/store-http.ts   (BENCH_HTTP_SECONDS per scenario, default 10)
 import { execFile } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
@@ -17,11 +17,10 @@ import { generateSigner } from '../chain/checkpoint.ts'
 import { CLI, startServer, waitExit, type ServerProcess } from '../scripts/server-process.ts'
 import { startPostgres } from '../test/helpers/postgres.ts'
 import { printTable } from './core.ts'
-import { fmt, ORIGIN, TS_ARGS, uscc } from './fixture.ts'
+import { fmt, ORIGIN, runLoad, uscc, type LoadResult } from './fixture.ts'
 import { dbCpuUs, pidCpuUs } from './proc-cpu.ts'
 
 const run = promisify(execFile)
-const LOAD = new URL('./load.ts', import.meta.url).pathname
 const SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 10)
 const CONNECTIONS = 50
 const BATCH = 1000
@@ -34,32 +33,15 @@ function evidenceBody(suffix = '') {
   }
 }
 
-interface Load {
-  rps: number
-  p50: number
-  p99: number
-  total: number
-  errors: number
-  non2xx: number
-}
-
-async function load(urls: string[], token: string, body: string, connections: number): Promise<Load> {
-  const dir = mkdtempSync(join(tmpdir(), 'el-load-'))
-  const spec = join(dir, 'spec.json')
-  writeFileSync(spec, JSON.stringify({ url: urls, connections, seconds: SECONDS, headers: { authorization: `Bearer ${token}` }, body }))
-  try {
-    const { stdout } = await run(process.execPath, [...TS_ARGS, LOAD, spec], { maxBuffer: 1 << 24 })
-    return JSON.parse(stdout.trim().split('\n').at(-1)!) as Load
-  } finally {
-    rmSync(dir, { recursive: true, force: true })
-  }
+function load(urls: string[], token: string, body: string, connections: number): Promise<LoadResult> {
+  return runLoad({ url: urls, connections, seconds: SECONDS, headers: { authorization: `Bearer ${token}` }, body })
 }
 
 interface Row {
   setup: string
   load: string
   records: number
-  l: Load
+  l: LoadResult
   perInstanceCpu: number[]
   dbCpu?: number
   commitsPerSecond?: number
