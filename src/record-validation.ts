@@ -80,6 +80,11 @@ const USCC_SHAPE = new RegExp(Uscc.pattern!)
 const RFC3339_SHAPE = new RegExp(Rfc3339.pattern!)
 const isUsccShaped = (v: unknown): v is string => typeof v === 'string' && USCC_SHAPE.test(v)
 
+/** The issue of an RFC 3339 text that isRealTime refused, for a body or query field. */
+export function unrealTimeIssue(part: RequestPart, pointer: string, value: string): FieldIssue {
+  return fieldIssue(part, pointer, `must be a real moment: ${value} does not exist on the calendar or clock`)
+}
+
 /** An RFC 3339 text that also names a real moment (no 30 February, no 24:00). */
 export function isRealTime(s: string): boolean {
   const m = /^([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})/.exec(s)
@@ -105,7 +110,7 @@ function semanticIssues(kind: ClientKind, r: Record<string, unknown>, shaped: bo
   for (const f of spec.timeFields) {
     const v = r[f]
     if ((shaped || (typeof v === 'string' && RFC3339_SHAPE.test(v))) && !isRealTime(v as string)) {
-      issues.push(fieldIssue('body', `/record/${f}`, `must be a real moment: ${String(v)} does not exist on the calendar or clock`))
+      issues.push(unrealTimeIssue('body', `/record/${f}`, String(v)))
     }
   }
   const segments = SUBJECT_SEGMENTS[kind]

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { ProblemError } from '../../plugins/problems.ts'
-import { fieldIssue, validationProblem } from '../../plugins/validation-problems.ts'
-import { isRealTime } from '../record-validation.ts'
+import { validationProblem } from '../../plugins/validation-problems.ts'
+import { isRealTime, unrealTimeIssue } from '../record-validation.ts'
 import { Rfc3339, withExample } from '../schemas/fields.ts'
 import { DataCategory, IdParams, SubmitterName } from '../schemas/params.ts'
 import { ReceiptSchema, problemResponses } from '../schemas/responses.ts'
@@ -39,7 +39,7 @@ const authorizationRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => {
     const { id } = request.params
     const q = request.query
-    if (q.at !== undefined && !isRealTime(q.at)) throw validationProblem([fieldIssue('query', '/at', `must be a real moment: ${q.at} does not exist on the calendar or clock`)])
+    if (q.at !== undefined && !isRealTime(q.at)) throw validationProblem([unrealTimeIssue('query', '/at', q.at)])
     const at = q.at ?? new Date().toISOString()
     const owner = addressedOwner(request.principal!, q.submitter, () => new ProblemError('not-found', `data-authorization ${id} is not on the ledger`))
     return app.ledger.authorizationStatus(id, { at, category: q.category, purpose: q.purpose }, owner)

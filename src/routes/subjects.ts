@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { isValidUscc } from '../../chain/statement.ts'
 import { fieldIssue, validationProblem, type FieldIssue } from '../../plugins/validation-problems.ts'
-import { isRealTime } from '../record-validation.ts'
+import { isRealTime, unrealTimeIssue } from '../record-validation.ts'
 import { KindSchema, Rfc3339, withExample } from '../schemas/fields.ts'
 import { DecimalIntegerExample, UsccParams } from '../schemas/params.ts'
 import { StatementSchema, problemResponses } from '../schemas/responses.ts'
@@ -56,7 +56,7 @@ const subjectRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const issues = pageIssues(uscc, limit, MAX_PAGE)
     for (const f of ['from', 'to'] as const) {
       const at = q[f]
-      if (at !== undefined && !isRealTime(at)) issues.push(fieldIssue('query', `/${f}`, `must be a real moment: ${at} does not exist on the calendar or clock`))
+      if (at !== undefined && !isRealTime(at)) issues.push(unrealTimeIssue('query', `/${f}`, at))
     }
     if (issues.length > 0) throw validationProblem(issues)
     const fromMs = q.from === undefined ? -Infinity : Date.parse(q.from)
@@ -111,7 +111,7 @@ const subjectRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const q = request.query
     const limit = q.limit ?? 100
     const issues = pageIssues(uscc, limit, MAX_AUTHORIZATIONS)
-    if (q.at !== undefined && !isRealTime(q.at)) issues.push(fieldIssue('query', '/at', `must be a real moment: ${q.at} does not exist on the calendar or clock`))
+    if (q.at !== undefined && !isRealTime(q.at)) issues.push(unrealTimeIssue('query', '/at', q.at))
     if (issues.length > 0) throw validationProblem(issues)
     const at = q.at ?? new Date().toISOString()
     const page = await app.ledger.subjectAuthorizations(uscc, { after: q.cursor, limit, maxScan: MAX_SCAN, at })
