@@ -115,8 +115,8 @@ export function leveldbEnv(): Record<string, string> {
   return Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[0].startsWith('LEVELDB_') && e[1] !== undefined))
 }
 
-/** How a child process of a bench runs a .ts file: as bin/ts.js does (Node's type stripping, or tsx before 22.18). */
-export const TS_ARGS: readonly string[] = process.features.typescript ? [] : ['--import', 'tsx']
+/** What a bench's child process runs its .ts file with: bin/ts.js, as the service is run. */
+export const TS_RUNNER = new URL('../bin/ts.js', import.meta.url).pathname
 
 /** What bench/load.ts is told to do (its header says how a spec reads). */
 export interface LoadSpec {
@@ -148,7 +148,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   const file = join(dir, 'spec.json')
   writeFileSync(file, JSON.stringify(spec))
   try {
-    const { stdout } = await promisify(execFile)(process.execPath, [...TS_ARGS, LOAD, file], { maxBuffer: 1 << 24 })
+    const { stdout } = await promisify(execFile)(process.execPath, [TS_RUNNER, LOAD, file], { maxBuffer: 1 << 24 })
     return JSON.parse(stdout.trim().split('\n').at(-1)!) as LoadResult
   } finally {
     rmSync(dir, { recursive: true, force: true })

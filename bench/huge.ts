@@ -15,7 +15,7 @@ import { openLevelStorage } from '../chain/storage.ts'
 import { loadConfig, storePath } from '../src/config.ts'
 import { keysDir } from '../src/keys.ts'
 import { printProofTimes, proofsAndReopen } from './core.ts'
-import { benchRequest, fmt, leveldbEnv, openBenchLog, ORIGIN, runLoad, signer, TS_ARGS, type LoadSpec } from './fixture.ts'
+import { benchRequest, fmt, leveldbEnv, openBenchLog, ORIGIN, runLoad, signer, TS_RUNNER, type LoadSpec } from './fixture.ts'
 import type { ServerMemory } from './huge-serve.ts'
 import { pidCpuUs } from './proc-cpu.ts'
 import { procMemory, type ProcMemory } from './proc-memory.ts'
@@ -79,7 +79,7 @@ async function servedLoad(dataDir: string, size: number): Promise<void> {
   // BENCH_HUGE_NODE_OPTIONS: NODE_OPTIONS for the serving process alone (V8 heap flags,
   // docs/operations.md); by default the young-generation cap `npm start` serves with.
   const env = { ...process.env, NODE_OPTIONS: servingNodeOptions() }
-  const child = spawn(process.execPath, [...TS_ARGS, SERVE, dataDir], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'], env })
+  const child = spawn(process.execPath, [TS_RUNNER, SERVE, dataDir], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'], env })
   try {
     const first = await createInterface({ input: child.stdout! })[Symbol.asyncIterator]().next()
     const served = JSON.parse(String(first.value)) as Served

@@ -14,7 +14,7 @@ import { checkpointImprint, parsePemCertificates, timestampRequest, tokenFromRes
 import { utf8ToBytes } from '../chain/encoding.ts'
 import { parseNote } from '../chain/note.ts'
 import { makeTsaKeys, opensslReply } from '../test/helpers/tsa.ts'
-import { awaitedAppends, fmt, ratio, tempDir, TS_ARGS } from './fixture.ts'
+import { awaitedAppends, fmt, ratio, tempDir, TS_RUNNER } from './fixture.ts'
 import { printTable } from './core.ts'
 
 const SECONDS = Number(process.env.BENCH_TSA_SECONDS ?? 5)
@@ -61,7 +61,7 @@ export async function runTimestampBench(): Promise<void> {
     const ec = await verifyCpu('ec', owner)
     printTable([['token verification', 'CPU µs/token'], ['RSA-2048 TSA', fmt(rsa)], ['ECDSA P-256 TSA', fmt(ec)]])
     const certPath = join(dir.dir, 'tsa.pem')
-    child = spawn(process.execPath, [...TS_ARGS, new URL('./tsa-process.ts', import.meta.url).pathname, certPath], { stdio: ['ignore', 'pipe', 'inherit'] })
+    child = spawn(process.execPath, [TS_RUNNER, new URL('./tsa-process.ts', import.meta.url).pathname, certPath], { stdio: ['ignore', 'pipe', 'inherit'] })
     const [first] = await once(child.stdout!, 'data') as [Buffer]
     const url = first.toString().trim()
     const rows: string[][] = [['scenario', 'appends/s', 'vs none', 'ledger CPU µs/append', 'blocks', 'tokens', 'stamped size at end / tree size']]
