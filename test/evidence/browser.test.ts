@@ -2,7 +2,7 @@ import t from 'tap'
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { AddressInfo } from 'node:net'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import type { EvidenceBundleV2 } from '../../chain/verify.ts'
 import { generateCosigner } from '../../chain/cosigner.ts'
 import { hexToBytes } from '../../chain/encoding.ts'
@@ -10,8 +10,8 @@ import { parseNote } from '../../chain/note.ts'
 import { formatTlogProof } from '../../chain/tlog-proof.ts'
 import { makeApp, sampleRecords } from '../helpers/app.ts'
 import { tempDir } from '../helpers/fixtures.ts'
+import { CHROMIUM, launchBrowser } from '../helpers/browser.ts'
 
-const CHROMIUM = '/usr/bin/chromium'
 const OUT = new URL('../../test-output/', import.meta.url).pathname
 const skip = existsSync(CHROMIUM) ? false : 'needs Debian chromium (.ci/run installs it)'
 
@@ -34,15 +34,6 @@ function shown(page: Page): Promise<Shown> {
     print: document.querySelectorAll('#print').length,
     state: document.getElementById('state')!.hidden ? '' : document.getElementById('state')!.textContent ?? '',
   }))
-}
-
-async function launch(t: Parameters<typeof makeApp>[0]): Promise<Browser> {
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-quic', '--disable-sync'],
-  })
-  t.teardown(() => browser.close())
-  return browser
 }
 
 /** A financing application (with an attachment) and a data authorization valid until 2099 that was then revoked. */
@@ -73,7 +64,7 @@ function collectErrors(page: Page): string[] {
 
 t.test('/verify: state first, values for people, print only for the passed result on screen, also saved as a file', { skip }, async (t) => {
   const { app, application, revoked, vkey, base } = await ledgerWithBundles(t)
-  const browser = await launch(t)
+  const browser = await launchBrowser(t)
   const page = await browser.newPage({ viewport: { width: 1000, height: 900 } })
   const errors = collectErrors(page)
   t.equal((await page.goto(`${base}/verify`))?.status(), 200)
@@ -181,7 +172,7 @@ t.test('/verify with a pasted witness policy: log signature, each cosignature, q
   }
   const twoOfThree = [`log ${vkey}`, `witness bank ${w1.vkey}`, `witness court ${w2.vkey}`, `witness reg ${w3.vkey}`, 'group two 2 bank court reg', 'quorum two', ''].join('\n')
   const regOnly = [`witness reg ${w3.vkey}`, 'quorum reg', ''].join('\n')
-  const browser = await launch(t)
+  const browser = await launchBrowser(t)
   const page = await browser.newPage({ viewport: { width: 1000, height: 900 } })
   const errors = collectErrors(page)
   await page.goto(`${base}/verify`)
@@ -241,7 +232,7 @@ t.test('/verify with a pasted witness policy: log signature, each cosignature, q
 
 t.test('/verify at 390 px: every value on readable lines', { skip }, async (t) => {
   const { application, vkey, base } = await ledgerWithBundles(t)
-  const browser = await launch(t)
+  const browser = await launchBrowser(t)
   const page = await browser.newPage({ viewport: { width: 390, height: 844 } })
   await page.goto(`${base}/verify`)
   await verifyIn(page, vkey, JSON.stringify(application))
@@ -255,7 +246,7 @@ t.test('/verify at 390 px: every value on readable lines', { skip }, async (t) =
 
 t.test('/v/<leafHash>: public, verified in the page against the current checkpoint', { skip }, async (t) => {
   const { revoked, base } = await ledgerWithBundles(t)
-  const browser = await launch(t)
+  const browser = await launchBrowser(t)
   const page = await browser.newPage({ viewport: { width: 390, height: 844 } })
   const errors = collectErrors(page)
   const res = await page.goto(`${base}/v/${revoked.entry.leafHash}`)

@@ -7,22 +7,13 @@ import t from 'tap'
 import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { AddressInfo } from 'node:net'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { makeApp, sampleRecords } from '../helpers/app.ts'
 import { uscc } from '../helpers/fixtures.ts'
+import { CHROMIUM, launchBrowser } from '../helpers/browser.ts'
 
-const CHROMIUM = '/usr/bin/chromium'
 const OUT = new URL('../../test-output/', import.meta.url).pathname
 const skip = existsSync(CHROMIUM) ? false : 'needs Debian chromium (.ci/run installs it)'
-
-async function launch(t: Parameters<typeof makeApp>[0]): Promise<Browser> {
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-quic', '--disable-sync'],
-  })
-  t.teardown(() => browser.close())
-  return browser
-}
 
 function collectErrors(page: Page): string[] {
   const errors: string[] = []
@@ -65,7 +56,7 @@ t.test('/console: overview, blocks, entry proof, search by document and USCC, en
   await app.listen({ port: 0, host: '127.0.0.1' })
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`
   mkdirSync(OUT, { recursive: true })
-  const browser = await launch(t)
+  const browser = await launchBrowser(t)
 
   const page = await browser.newPage({ viewport: { width: 1200, height: 900 } })
   const errors = collectErrors(page)

@@ -6,12 +6,11 @@ import { existsSync } from 'node:fs'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { build } from 'esbuild'
-import { chromium } from 'playwright-core'
 import { toBase64 } from '../../chain/encoding.ts'
 import { checkpointImprint, timestampRequest, tokenFromResponse } from '../../chain/timestamp.ts'
 import { makeTsaKeys, OPENSSL, opensslReply } from '../helpers/tsa.ts'
+import { CHROMIUM, launchBrowser } from '../helpers/browser.ts'
 
-const CHROMIUM = '/usr/bin/chromium'
 const skip = existsSync(CHROMIUM) && existsSync(OPENSSL) ? false : 'needs Debian chromium and openssl (.ci/run installs them)'
 
 const NOTE_A = 'test.example/ledger\n5\nq6urq6urq6urq6urq6urq6urq6urq6urq6urq6urq6s=\n\n\u2014 test.example/ledger AAAAAAAA\n'
@@ -41,8 +40,7 @@ t.test('the token verifier runs in a browser', { skip }, async (t) => {
     const server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(`<!doctype html><script>${script}</script>`))
     await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok))
     t.teardown(() => new Promise<void>((ok) => server.close(() => ok())))
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'] })
-    t.teardown(() => browser.close())
+    const browser = await launchBrowser(t)
     const page = await browser.newPage()
     await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`)
     const check = (note: string, pem: string) => page.evaluate(([tok, n, p]) => (window as unknown as { check(a: string, b: string, c: string): Promise<unknown> }).check(tok, n, p), [toBase64(r.token), note, pem])

@@ -8,7 +8,6 @@ import { execFile } from 'node:child_process'
 import { existsSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import { setTimeout as sleep } from 'node:timers/promises'
 import { fromBase64 } from '../../chain/encoding.ts'
 import { parseCheckpointNote, parseNote } from '../../chain/note.ts'
 import { parsePemCertificates, verifyTimestampToken } from '../../chain/timestamp.ts'
@@ -19,6 +18,7 @@ import { CLI, startServer, waitExit, type ServerProcess } from '../../scripts/se
 import { sampleRecords } from '../helpers/app.ts'
 import { tempDir } from '../helpers/fixtures.ts'
 import { makeTsaKeys, OPENSSL, startTsa, writePem } from '../helpers/tsa.ts'
+import { eventually } from '../helpers/eventually.ts'
 
 if (!existsSync(OPENSSL)) throw new Error(`${OPENSSL} is missing: apt-get install openssl (.ci/run does)`)
 
@@ -39,16 +39,6 @@ async function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code:
   } catch (e) {
     const err = e as { code: number; stdout: string }
     return { code: err.code, stdout: err.stdout }
-  }
-}
-
-async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const v = await fn().catch(() => undefined)
-    if (v !== undefined) return v
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await sleep(100)
   }
 }
 
@@ -76,7 +66,7 @@ async function ledgerWithTsa(t: Test) {
       return (await (await fetch(`${ledger.url}/readyz`)).json()) as Ready
     },
     stampedAt(size: number) {
-      return until(`a token for size ≥ ${size}`, async () => {
+      return eventually(`a token for size ≥ ${size}`, async () => {
         const r = await ctx.ready()
         return (r.timestamping?.stampedSize ?? 0) >= size ? r : undefined
       })
@@ -192,7 +182,7 @@ t.test('TSA down: appends go on, stamping catches up when it returns; kill -9 ke
 
   await L.tsa.stop()
   for (let i = 0; i < 20; i++) await L.append() // each throws unless 201
-  const down = await until('the failure in /readyz', async () => {
+  const down = await eventually('the failure in /readyz', async () => {
     const r = await L.ready()
     return (r.timestamping?.consecutiveFailures ?? 0) > 0 ? r : undefined
   })

@@ -16,15 +16,11 @@ import { Timestamping, stampSource } from '../../src/timestamping.ts'
 import { Witnessing } from '../../src/witnessing.ts'
 import { openLog, request, tempDir } from '../helpers/fixtures.ts'
 import { OPENSSL, startTsa } from '../helpers/tsa.ts'
+import { untilTrue } from '../helpers/eventually.ts'
 
 if (!existsSync(OPENSSL)) throw new Error(`${OPENSSL} is missing: apt-get install openssl (.ci/run does)`)
 
 const quiet = { info: () => {}, warn: () => {} }
-
-async function until(what: string, cond: () => boolean): Promise<void> {
-  for (let i = 0; i < 600 && !cond(); i++) await new Promise((r) => setTimeout(r, 50))
-  if (!cond()) throw new Error(`timed out waiting for ${what}`)
-}
 
 t.test('only checkpoints that met the quorum are stamped', async (t) => {
   const tsa = await startTsa(t)
@@ -49,13 +45,13 @@ t.test('only checkpoints that met the quorum are stamped', async (t) => {
   await stamping.start()
 
   for (let i = 0; i < 5; i++) await log.append([request(i)])
-  await until('the witness to be asked and refuse', () => witnessing.status().witnesses[0].consecutiveFailures > 0)
+  await untilTrue('the witness to be asked and refuse', () => witnessing.status().witnesses[0].consecutiveFailures > 0)
   t.equal(log.size, 5, 'appends went on without the witness')
   t.same(stamping.status(), { url: tsa.url, stamps: 'witness quorum', stampedSize: null, genTime: null, pendingSize: null, lastError: null, consecutiveFailures: 0 })
   t.equal(tsa.answered, 0, 'no request to the TSA for checkpoints without the quorum')
 
   cosigning = true
-  await until('a stamped quorum checkpoint', () => stamping.status().stampedSize === 5)
+  await untilTrue('a stamped quorum checkpoint', () => stamping.status().stampedSize === 5)
   const stored = await store.get(5)
   t.ok(stored, 'the token is stored under its size')
   const note = stored!.checkpoint

@@ -9,15 +9,11 @@ import { TimestampStore } from '../../src/timestamp-store.ts'
 import { Timestamping, stampSource } from '../../src/timestamping.ts'
 import { openLog, request, tempDir } from '../helpers/fixtures.ts'
 import { makeTsaKeys, OPENSSL, startTsa } from '../helpers/tsa.ts'
+import { untilTrue } from '../helpers/eventually.ts'
 
 if (!existsSync(OPENSSL)) throw new Error(`${OPENSSL} is missing: apt-get install openssl (.ci/run does)`)
 
 const quiet = { info: () => {}, warn: () => {} }
-
-async function until(what: string, cond: () => boolean): Promise<void> {
-  for (let i = 0; i < 600 && !cond(); i++) await new Promise((r) => setTimeout(r, 50))
-  if (!cond()) throw new Error(`timed out waiting for ${what}`)
-}
 
 async function setup(t: Parameters<typeof tempDir>[0] & { teardown(fn: () => unknown): void }) {
   const log = await openLog(tempDir(t))
@@ -40,7 +36,7 @@ t.test('a token from another TSA than TSA_CERT\'s is refused and not kept', asyn
   t.teardown(() => stamping.close())
   await stamping.start()
   await log.append([request(0)])
-  await until('the failure', () => stamping.status().consecutiveFailures > 0)
+  await untilTrue('the failure', () => stamping.status().consecutiveFailures > 0)
   t.match(stamping.status().lastError, /^its token does not verify with TSA_CERT: the token was signed by a TSA other than the configured one/)
   t.equal(stamping.status().stampedSize, null)
   t.equal(await store.latest(), undefined, 'nothing stored')
@@ -65,9 +61,9 @@ t.test('an old answer replayed for a newer checkpoint is refused', async (t) => 
   t.teardown(() => stamping.close())
   await stamping.start()
   await log.append([request(0)])
-  await until('the first token', () => stamping.status().stampedSize === 1)
+  await untilTrue('the first token', () => stamping.status().stampedSize === 1)
   await log.append([request(1)])
-  await until('the second request to fail', () => stamping.status().consecutiveFailures > 0)
+  await untilTrue('the second request to fail', () => stamping.status().consecutiveFailures > 0)
   // The replayed token is for checkpoint 1's body, so it already fails at the imprint; the
   // nonce check is the second line of defence (tested by a same-body replay below).
   t.match(stamping.status().lastError, /token is for another document|nonce/)
@@ -89,7 +85,7 @@ t.test('same checkpoint, replayed answer: the nonce catches it', async (t) => {
   }) as typeof fetch
   const once = new Timestamping({ source: stampSource(log, null), store, url: tsa.url, trust: parsePemCertificates(tsa.keys.tsaPem), logger: quiet, fetch: keep })
   await once.start()
-  await until('a token', () => once.status().stampedSize === 1)
+  await untilTrue('a token', () => once.status().stampedSize === 1)
   await once.close()
 
   const fresh = new TimestampStore(join(tempDir(t), 'timestamps'))
@@ -99,7 +95,7 @@ t.test('same checkpoint, replayed answer: the nonce catches it', async (t) => {
   const again = new Timestamping({ source: stampSource(log, null), store: fresh, url: tsa.url, trust: parsePemCertificates(tsa.keys.tsaPem), logger: quiet, fetch: replay, backoffMs: 60_000 })
   t.teardown(() => again.close())
   await again.start()
-  await until('the failure', () => again.status().consecutiveFailures > 0)
+  await untilTrue('the failure', () => again.status().consecutiveFailures > 0)
   t.match(again.status().lastError, /^its token carries nonce [0-9a-f]+, not the request's [0-9a-f]+ \(a replayed or misrouted answer\)$/)
   t.equal(await fresh.latest(), undefined)
 })
@@ -125,13 +121,13 @@ t.test('one request in flight; checkpoints that land meanwhile are coalesced int
   t.teardown(() => stamping.close())
   await stamping.start()
   await log.append([request(0)])
-  await until('the first request', () => inFlight === 1)
+  await untilTrue('the first request', () => inFlight === 1)
   for (let i = 1; i < 10; i++) await log.append([request(i)]) // appends complete while the TSA hangs
   t.equal(log.size, 10)
   t.equal(stamping.status().pendingSize, 10)
   gate = null
   release()
-  await until('size 10 stamped', () => stamping.status().stampedSize === 10)
+  await untilTrue('size 10 stamped', () => stamping.status().stampedSize === 10)
   t.equal(maxInFlight, 1, 'never two requests at once')
   t.equal(tsa.answered, 2, 'size 1, then straight to size 10')
   t.same([(await store.get(1))?.size, (await store.get(5))?.size, (await store.get(10))?.size], [1, undefined, 10])
@@ -147,7 +143,7 @@ t.test('TSA_INTERVAL: no second request before the interval, the newest checkpoi
   t.teardown(() => stamping.close())
   await stamping.start()
   await log.append([request(0)])
-  await until('the first token', () => stamping.status().stampedSize === 1)
+  await untilTrue('the first token', () => stamping.status().stampedSize === 1)
   for (let i = 1; i < 5; i++) await log.append([request(i)])
   // Give the loop every chance to (wrongly) send: it is woken by each checkpoint.
   await new Promise((r) => setTimeout(r, 300))

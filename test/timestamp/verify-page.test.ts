@@ -7,15 +7,15 @@ import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { chromium, type Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import type { EvidenceBundleV2, Receipt } from '../../chain/verify.ts'
 import type { TimestampMember } from '../../chain/timestamp-evidence.ts'
 import { CLI, startServer } from '../../scripts/server-process.ts'
 import { sampleRecords } from '../helpers/app.ts'
 import { tempDir } from '../helpers/fixtures.ts'
 import { makeTsaKeys, OPENSSL, startTsa, writePem } from '../helpers/tsa.ts'
+import { CHROMIUM, launchBrowser } from '../helpers/browser.ts'
 
-const CHROMIUM = '/usr/bin/chromium'
 const OUT = new URL('../../test-output/', import.meta.url).pathname
 const skip = existsSync(CHROMIUM) && existsSync(OPENSSL) ? false : 'needs Debian chromium and openssl (.ci/run installs them)'
 const ORIGIN = 'ledger.tsa-page.test/log'
@@ -73,11 +73,7 @@ t.test('/verify shows the RFC 3161 timestamp as its own steps', { skip }, async 
   if (bundle?.timestamp === undefined) throw new Error('the bundle never got a timestamp member')
   const text = JSON.stringify(bundle)
 
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-quic', '--disable-sync'],
-  })
-  t.teardown(() => browser.close())
+  const browser = await launchBrowser(t)
   const page = await browser.newPage({ viewport: { width: 1000, height: 900 } })
   const errors: string[] = []
   page.on('pageerror', (e) => errors.push(e.message))

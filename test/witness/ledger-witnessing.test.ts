@@ -17,6 +17,7 @@ import type { Receipt } from '../../chain/verify.ts'
 import { CLI, freePort, startServer, waitExit, type ServerProcess } from '../../scripts/server-process.ts'
 import { sampleRecords } from '../helpers/app.ts'
 import { tempDir } from '../helpers/fixtures.ts'
+import { eventually } from '../helpers/eventually.ts'
 
 const run = promisify(execFile)
 const ORIGIN = 'ledger.witnessing.test/log'
@@ -31,16 +32,6 @@ interface WitnessProc { name: string; dir: string; port: number; vkey: string; p
 interface Ready {
   treeSize: number
   witnessing: { quorum: string; witnessedSize: number | null; latestSize: number; witnesses: { name: string; size: number | null; lastError: string | null }[] }
-}
-
-async function until<T>(t: Test, what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const v = await fn().catch(() => undefined)
-    if (v !== undefined) return v
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await sleep(100)
-  }
 }
 
 t.test('ledger + three real witnesses, quorum 2', async (t) => {
@@ -87,7 +78,7 @@ t.test('ledger + three real witnesses, quorum 2', async (t) => {
     return (await r.json()) as Receipt
   }
   const ready = async () => (await (await fetch(`${ledger.url}/readyz`)).json()) as Ready
-  const witnessedAt = (size: number) => until(t, `a witnessed checkpoint of size ≥ ${size}`, async () => {
+  const witnessedAt = (size: number) => eventually(`a witnessed checkpoint of size ≥ ${size}`, async () => {
     const r = await ready()
     return r.witnessing.witnessedSize !== null && r.witnessing.witnessedSize >= size ? r : undefined
   })
@@ -103,7 +94,7 @@ t.test('ledger + three real witnesses, quorum 2', async (t) => {
 
   // Records are cosigned: all three witnesses, served on /v1/checkpoint and /tlog/checkpoint.
   const receipts = [await append(), await append(), await append()]
-  await until(t, 'all three witnesses at size 3', async () => {
+  await eventually('all three witnesses at size 3', async () => {
     const r = await ready()
     return r.witnessing.witnesses.every((w) => w.size === 3) ? r : undefined
   })
@@ -164,7 +155,7 @@ t.test('ledger + three real witnesses, quorum 2', async (t) => {
   t.ok(verifyTlogProof((await proofOf(stuck[1].entry.index)).text, hexToBytes(stuck[1].entry.leafHash), { policy }).ok, 'quorum recovered: entry 6 is witnessed')
   // w3 returns from size 3: a 409 tells the ledger its size, then a proof from 3 to 7.
   await startW(witnesses[2])
-  await until(t, 'w3 catching up', async () => {
+  await eventually('w3 catching up', async () => {
     const r = await ready()
     return r.witnessing.witnesses.find((w) => w.name === 'w3')!.size === r.treeSize ? r : undefined
   })

@@ -8,7 +8,6 @@ import { execFile } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import { setTimeout as sleep } from 'node:timers/promises'
 import { hexToBytes } from '../../chain/encoding.ts'
 import { parseNote } from '../../chain/note.ts'
 import { parsePolicy } from '../../chain/policy.ts'
@@ -19,6 +18,7 @@ import type { EvidenceBundleV2, Receipt } from '../../chain/verify.ts'
 import { CLI, freePort, startServer, waitExit, type ServerProcess } from '../../scripts/server-process.ts'
 import { sampleRecords } from '../helpers/app.ts'
 import { tempDir } from '../helpers/fixtures.ts'
+import { eventually } from '../helpers/eventually.ts'
 
 const run = promisify(execFile)
 const ORIGIN = 'ledger.witnessed-evidence.test/log'
@@ -28,16 +28,6 @@ type Bundle = EvidenceBundleV2 & { witnessed?: WitnessedMember }
 async function cli(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
   const { stdout } = await run(process.execPath, [CLI, ...args], { env: { ...process.env, ...env } })
   return stdout.trim()
-}
-
-async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const v = await fn().catch(() => undefined)
-    if (v !== undefined) return v
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await sleep(100)
-  }
 }
 
 interface WitnessProc { name: string; keyName: string; dir: string; port: number; vkey: string; proc: ServerProcess | null }
@@ -114,7 +104,7 @@ t.test('bundles carry the witnessed proof; cosignatures survive a kill -9 with e
   // The witnesses come up: a quorum forms on a checkpoint holding the entry.
   await Promise.all(witnesses.map(startW))
   await append(2)
-  await until('a witnessed checkpoint of size 2', async () => {
+  await eventually('a witnessed checkpoint of size 2', async () => {
     const r = (await (await fetch(`${ledger.url}/readyz`)).json()) as { witnessing: { witnessedSize: number | null } }
     return (r.witnessing.witnessedSize ?? 0) >= 2 ? true : undefined
   })
@@ -153,7 +143,7 @@ t.test('bundles carry the witnessed proof; cosignatures survive a kill -9 with e
   t.match(unlinked.stdout, /FAIL {2}\S+ witnessing: the document's checkpoint extends the cosigned tree/)
 
   // Every witness cosigned the newest checkpoint; then all go down and the ledger is killed.
-  await until('all three witnesses at the ledger size', async () => {
+  await eventually('all three witnesses at the ledger size', async () => {
     const r = (await (await fetch(`${ledger.url}/readyz`)).json()) as { treeSize: number; witnessing: { witnessedSize: number | null; witnesses: { size: number | null }[] } }
     return r.witnessing.witnesses.every((x) => x.size === r.treeSize) && r.witnessing.witnessedSize === r.treeSize ? true : undefined
   })
